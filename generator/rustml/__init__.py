@@ -1,0 +1,26 @@
+"""rustml: generate, update and standardise hybrid Python/Rust ML repositories.
+
+The API mirrors the CLI: ``rustml.new(path, data={...})`` is ``rustml new PATH --data ...``.
+"""
+
+from __future__ import annotations
+
+from rustml._api import new
+from rustml._names import ProjectNames, normalise_project_name
+from rustml._result import LockfileStatus, NewResult
+from rustml._spec import ProjectSpec
+from rustml._version import __version__
+
+__all__ = [
+    "LockfileStatus",
+    "NewResult",
+    "ProjectNames",
+    "ProjectSpec",
+    "__version__",
+    "new",
+    "normalise_project_name",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,5 @@
+"""``python -m rustml``."""
+
+from rustml._cli import main
+
+main()

@@ -1,0 +1,115 @@
+"""rustml's typed API. The CLI is a thin layer over these functions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rustml._names import normalise_project_name
+from rustml._place import check_destination, place, staging_dir
+from rustml._postprocess import generate_lockfile, verify_toml
+from rustml._render import read_answers, render
+from rustml._result import LockfileStatus, NewResult
+from rustml._spec import load_data_file, parse_data_pairs, resolve_answers
+from rustml._template import load_template
+from rustml._version import __version__
+from rustml.errors import InvalidNameError
+
+__all__ = ["new"]
+
+#: Called with a short description of each step as it starts (the CLI shows a spinner).
+Progress = Callable[[str], None]
+
+
+def _no_progress(_: str) -> None:
+    return None
+
+
+def new(
+    path: str | Path,
+    *,
+    data: dict[str, Any] | None = None,
+    data_pairs: list[str] | None = None,
+    data_file: str | Path | None = None,
+    interactive: bool = False,
+    force: bool = False,
+    lockfile: bool = True,
+    progress: Progress = _no_progress,
+) -> NewResult:
+    """Generate a hybrid Python/Rust ML project at ``path``.
+
+    The project name defaults to the last component of ``path``. Answers come from
+    ``data`` (a mapping), ``data_pairs`` (``key=value`` strings as on the command line),
+    ``data_file`` (YAML, JSON or TOML) and, for anything left, the template's defaults or,
+    with ``interactive``, prompts. Later sources win: file < pairs < mapping.
+
+    The project is rendered into a temporary directory beside ``path`` and moved into place
+    only when complete, so a failure or an interrupt leaves nothing behind.
+
+    Args:
+        path: Destination directory; must be missing or empty unless ``force``.
+        data: Answers by key (see ``rustml new --help`` for the keys).
+        data_pairs: Answers as ``key=value`` strings; list values are YAML (``[cpu, gpu]``).
+        data_file: A file of answers.
+        interactive: Prompt for answers not given (needs a terminal).
+        force: Render into a non-empty directory; files it replaces are moved to a
+            ``.rustml-backup-<time>`` directory inside it.
+        lockfile: Run ``cargo generate-lockfile`` (needs the crates.io registry).
+        progress: Called with the name of each step.
+
+    Returns:
+        What was written, the validated answers and the lockfile status.
+
+    Raises:
+        InvalidNameError: the project name cannot become a package and crate name.
+        InvalidAnswerError: an answer breaks its rule or names an unknown question.
+        DestinationError: ``path`` cannot receive a project.
+        RenderError: the template failed to render.
+    """
+    start = time.perf_counter()
+    if not str(path).strip():
+        raise InvalidNameError("project name must not be empty (PATH is empty)")
+    dst = Path(path).expanduser().absolute()
+    template = load_template()
+
+    merged: dict[str, Any] = {}
+    if data_file is not None:
+        merged.update(load_data_file(Path(data_file), template))
+    merged.update(parse_data_pairs(list(data_pairs or []), template))
+    merged.update(data or {})
+    project_name = str(merged.get("project_name", dst.name))
+    names = normalise_project_name(project_name)
+    check_destination(dst, force=force)
+
+    if interactive:
+        # Copier prompts for the rest, with defaults derived from the project name.
+        render_data = {"project_name": project_name, **merged}
+    else:
+        render_data = resolve_answers(template, project_name, merged).as_data()
+
+    with staging_dir(dst) as staged:
+        progress("rendering the template")
+        render(template, staged, data=render_data, interactive=interactive)
+        answers_file = staged / str(template.settings.get("_answers_file", ".copier-answers.yml"))
+        spec = resolve_answers(template, project_name, read_answers(answers_file))
+        verify_toml(staged)
+        status = LockfileStatus(generated=False, reason="not requested", attempted=False)
+        if lockfile:
+            progress("resolving dependencies (Cargo.lock)")
+            status = generate_lockfile(staged)
+        files = tuple(sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file()))
+        progress("moving the project into place")
+        backups = place(staged, dst)
+
+    return NewResult(
+        path=dst,
+        spec=spec,
+        names=names if spec.project_name == project_name else normalise_project_name(spec.project_name),
+        files=files,
+        lockfile=status,
+        template_version=__version__,
+        seconds=time.perf_counter() - start,
+        backups=backups,
+    )

@@ -1,0 +1,220 @@
+"""The ``rustml`` command line: parses arguments, prints results, maps errors to exit codes.
+
+All work happens in :mod:`rustml._api`; nothing here decides what gets generated.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from rustml import _api
+from rustml._result import NewResult
+from rustml._template import load_template
+from rustml._version import __version__
+from rustml.errors import EXIT_FAILURE, RustmlError, UserError
+
+__all__ = ["app", "main"]
+
+_EXIT_INTERRUPTED = 130
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(str, Enum):
+    """How results are printed."""
+
+    text = "text"
+    json = "json"
+
+
+def _questions_help() -> str:
+    """Describe every question of the template (keys usable with --data)."""
+    lines = ["[bold]Answers[/bold] (use with --data KEY=VALUE or in a --data-file):", ""]
+    for key, question in load_template().asked.items():
+        detail = question.help
+        if question.choices:
+            detail += f" One of: {', '.join(question.choices)}."
+            if question.multiselect:
+                detail += " A list, e.g. '[cpu]'."
+        if not question.default_is_template and question.default is not None:
+            default = question.default
+            if isinstance(default, list):
+                default = "[" + ", ".join(map(str, default)) + "]"
+            detail += f" Default: {default}."
+        else:
+            detail += " Default: derived from the project name."
+        lines.append(f"[bold]{key}[/bold]: {escape(detail)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+app = typer.Typer(
+    name="rustml",
+    help="Generate, update and standardise hybrid Python/Rust ML repositories.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"rustml {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Generate, update and standardise hybrid Python/Rust ML repositories."""
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _handle_errors() -> Iterator[None]:
+    """Map rustml's errors to one line on stderr and an exit code; nothing else is caught."""
+    try:
+        yield
+    except UserError as exc:
+        _fail(exc.message, exc.exit_code)
+    except RustmlError as exc:
+        _fail(str(exc), EXIT_FAILURE)
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing was written", _EXIT_INTERRUPTED)
+
+
+def _progress(fmt: OutputFormat) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """A spinner on stderr for a terminal; silent otherwise."""
+    if fmt is OutputFormat.json or not err.is_terminal:
+        return (lambda _: None), (lambda: None)
+    status = err.status("starting")
+    status.start()
+    return (lambda step: status.update(f"{step}...")), status.stop
+
+
+@app.command(epilog=_questions_help())
+def new(
+    path: Annotated[
+        str,
+        typer.Argument(help="Directory to create; its last component is the default project name."),
+    ],
+    defaults: Annotated[
+        bool,
+        typer.Option("--defaults", help="Use defaults for every answer not given; never prompt."),
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="An answer; repeatable."),
+    ] = None,
+    data_file: Annotated[
+        Path | None,
+        typer.Option("--data-file", help="YAML, JSON or TOML file of answers."),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Render into a non-empty directory (replaced files are backed up)."),
+    ] = False,
+    lock: Annotated[
+        bool,
+        typer.Option("--lock/--no-lock", help="Resolve dependencies into Cargo.lock (needs crates.io)."),
+    ] = True,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="Output format of the summary."),
+    ] = OutputFormat.text,
+) -> None:
+    """Create a hybrid Python/Rust ML project (Cargo workspace + PyO3/maturin package).
+
+    Prompts for answers on a terminal; with --defaults, or when stdin is not a terminal,
+    uses the defaults for anything not given with --data or --data-file.
+    """
+    interactive = not defaults and sys.stdin.isatty() and fmt is OutputFormat.text
+    update, stop = _progress(OutputFormat.text if interactive else fmt)
+    with _handle_errors():
+        try:
+            result = _api.new(
+                path,
+                data_pairs=data or [],
+                data_file=data_file,
+                interactive=interactive,
+                force=force,
+                lockfile=lock,
+                progress=update,
+            )
+        finally:
+            stop()
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(_new_json(result)))
+    else:
+        _print_new(result)
+
+
+def _new_json(result: NewResult) -> dict[str, Any]:
+    return {
+        "path": str(result.path),
+        "template_version": result.template_version,
+        "answers": result.spec.as_data(),
+        "files": [str(f) for f in result.files],
+        "lockfile": {"generated": result.lockfile.generated, "reason": result.lockfile.reason},
+        "backups": str(result.backups) if result.backups else None,
+        "seconds": round(result.seconds, 3),
+    }
+
+
+def _print_new(result: NewResult) -> None:
+    spec, names = result.spec, result.names
+    out.print(
+        f"[green]Created[/green] {escape(spec.project_name)} at {escape(str(result.path))} "
+        f"({len(result.files)} files, {result.seconds:.1f} s, template v{result.template_version})",
+    )
+    if names.normalised or spec.package_name != names.package:
+        out.print(
+            f"  names: project '{escape(spec.project_name)}' -> Python package "
+            f"'{spec.package_name}', crates '{spec.crate_prefix}-core', '{spec.crate_prefix}-py'",
+        )
+    if result.lockfile.generated:
+        out.print("  Cargo.lock: resolved")
+    elif not result.lockfile.attempted:
+        out.print("  Cargo.lock: not generated (--no-lock)")
+    else:
+        err.print(
+            f"[yellow]warning:[/yellow] Cargo.lock was not generated "
+            f"({escape(result.lockfile.reason)}); run `cargo generate-lockfile` in the project "
+            "when crates.io is reachable",
+        )
+    if result.backups:
+        out.print(f"  replaced files were backed up to {escape(str(result.backups))}")
+    out.print("\nNext steps:")
+    out.print(f"  cd {escape(str(result.path))}")
+    out.print(escape("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]'"))
+    out.print("  pytest && cargo test --workspace    # or: nox")
+
+
+def main() -> None:
+    """Entry point of the ``rustml`` script."""
+    app()

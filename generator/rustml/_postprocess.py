@@ -1,0 +1,77 @@
+"""Steps after rendering: the Cargo lockfile and a parse check of every TOML file.
+
+These run inside the temporary render directory, so a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from rustml._result import LockfileStatus
+from rustml.errors import RenderError
+
+__all__ = ["generate_lockfile", "verify_toml"]
+
+_LOCK_TIMEOUT_S = 180
+
+
+def generate_lockfile(project: Path) -> LockfileStatus:
+    """Run ``cargo generate-lockfile`` so the first build is reproducible.
+
+    Never fails the render: without cargo or a reachable registry the project is still
+    complete, and the status says how to create the lockfile later.
+    """
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return LockfileStatus(generated=False, reason="cargo is not on PATH")
+    env = dict(os.environ)
+    attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], project, env)
+    if attempt.returncode != 0 and "is not installed" in attempt.stderr:
+        # The project pins a toolchain this machine lacks and rustup cannot fetch it;
+        # resolution does not depend on the toolchain, so use the default one.
+        env["RUSTUP_TOOLCHAIN"] = "stable"
+        attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], project, env)
+    if attempt.returncode == 0 and (project / "Cargo.lock").is_file():
+        return LockfileStatus(generated=True)
+    lines = [ln for ln in attempt.stderr.splitlines() if ln.strip()]
+    reason = lines[0].strip() if lines else f"cargo exited with {attempt.returncode}"
+    return LockfileStatus(generated=False, reason=reason)
+
+
+def _run_cargo(
+    cmd: list[str],
+    cwd: Path,
+    env: dict[str, str],
+) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            cmd,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=_LOCK_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(cmd, 124, "", "cargo timed out reaching the registry")
+
+
+def verify_toml(project: Path) -> None:
+    """Parse every generated TOML file; a template bug must not reach the user's disk.
+
+    Raises:
+        RenderError: a rendered TOML file does not parse.
+    """
+    for path in sorted(project.rglob("*.toml")):
+        try:
+            tomlkit.parse(path.read_text(encoding="utf-8"))
+        except TOMLKitError as exc:
+            rel = path.relative_to(project)
+            raise RenderError(f"rendered {rel} is not valid TOML ({exc}); please report") from None

@@ -1,0 +1,75 @@
+"""Rendering through Copier's public API (``run_copy``), into a directory we own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import copier
+import yaml
+from copier.errors import CopierAnswersInterrupt, CopierError
+
+from rustml._template import Template
+from rustml._version import __version__
+from rustml.errors import RenderError
+
+__all__ = ["read_answers", "render"]
+
+
+def render(
+    template: Template,
+    dst: Path,
+    *,
+    data: dict[str, Any],
+    interactive: bool,
+) -> None:
+    """Render ``template`` into ``dst`` (which must not exist yet).
+
+    With ``interactive`` Copier prompts for every answer not in ``data``; otherwise the
+    template's defaults fill the gaps.
+
+    Raises:
+        RenderError: Copier rejected an answer or failed to render.
+        KeyboardInterrupt: the user interrupted the prompts.
+    """
+    try:
+        copier.run_copy(
+            str(template.root),
+            dst,
+            data=data,
+            defaults=not interactive,
+            quiet=True,
+            overwrite=False,
+            # The template's own settings only: a user's copier settings file must not
+            # change what rustml generates.
+            settings=copier.Settings(),
+            # rustml's template has no tasks; tasks would need an explicit opt-in.
+            unsafe=False,
+        )
+    except CopierAnswersInterrupt:
+        raise KeyboardInterrupt from None
+    except (CopierError, ValueError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise RenderError(f"template rejected the answers: {message}") from None
+    _record_version(dst / str(template.settings.get("_answers_file", ".copier-answers.yml")))
+
+
+def _record_version(answers_file: Path) -> None:
+    """Stamp the rustml version into the answers file.
+
+    A template read from a plain directory has no VCS tag, so Copier records no ``_commit``;
+    the rustml version is the template version (one per release).
+    """
+    text = answers_file.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    stamped = [line for line in lines if not line.startswith(("_commit:", "_src_path:"))]
+    header = [line for line in stamped if line.startswith("#")]
+    body = [line for line in stamped if not line.startswith("#")]
+    new = [*header, f"_commit: v{__version__}\n", "_src_path: rustml\n", *body]
+    answers_file.write_text("".join(new), encoding="utf-8")
+
+
+def read_answers(answers_file: Path) -> dict[str, Any]:
+    """Read a project's recorded answers (private ``_`` keys excluded)."""
+    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+    return {k: v for k, v in loaded.items() if not str(k).startswith("_")}

@@ -1,0 +1,193 @@
+"""Answers: parse ``--data``/data files, validate them, and hold them as a typed spec.
+
+Choices and defaults come from the template's ``copier.yml`` (see :mod:`rustml._template`);
+the rules for free text live here and in the template's validators, which a test keeps in
+agreement.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rustml._names import normalise_project_name, validate_crate_prefix, validate_package
+from rustml._template import Question, Template
+from rustml.errors import InvalidAnswerError
+
+__all__ = ["ProjectSpec", "load_data_file", "parse_data_pairs", "resolve_answers"]
+
+_EMAIL_RE = re.compile(r'^[^@\s"<>,]+@[^@\s"<>,]+\.[^@\s"<>,]+$')
+_YEAR_RE = re.compile(r"^[0-9]{4}$")
+_FORBIDDEN_TEXT = re.compile(r'["\\\n\r\t<>]')
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """The validated answers of one project (what ``.copier-answers.yml`` records)."""
+
+    project_name: str
+    package_name: str
+    crate_prefix: str
+    description: str
+    author_name: str
+    author_email: str
+    license: str
+    copyright_year: str
+    python_min: str
+    targets: tuple[str, ...]
+    ci: str
+
+    def as_data(self) -> dict[str, Any]:
+        """The answers as Copier data."""
+        data = asdict(self)
+        data["targets"] = list(self.targets)
+        return data
+
+
+def parse_data_pairs(pairs: list[str], template: Template) -> dict[str, Any]:
+    """Parse ``key=value`` pairs; list answers (``targets='[cpu, gpu]'``) are YAML.
+
+    Raises:
+        InvalidAnswerError: a pair without ``=`` or an unknown key.
+    """
+    data: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise InvalidAnswerError(f"--data expects key=value, got '{pair}'")
+        question = _question(template, key)
+        data[key] = _parse_value(question, value)
+    return data
+
+
+def load_data_file(path: Path, template: Template) -> dict[str, Any]:
+    """Read answers from a YAML, JSON or TOML file (a flat mapping of keys to values)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidAnswerError(f"cannot read data file {path}: {exc.strerror}") from None
+    try:
+        if path.suffix == ".toml":
+            loaded: Any = tomllib.loads(text)
+        elif path.suffix == ".json":
+            loaded = json.loads(text)
+        else:
+            loaded = yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0]
+        raise InvalidAnswerError(f"data file {path} is not valid: {first}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise InvalidAnswerError(f"data file {path} must hold a mapping of answers")
+    for key in loaded:
+        _question(template, str(key))
+    return {str(k): v for k, v in loaded.items()}
+
+
+def _question(template: Template, key: str) -> Question:
+    question = template.asked.get(key)
+    if question is None:
+        known = ", ".join(template.asked)
+        raise InvalidAnswerError(f"unknown answer '{key}' (known: {known})")
+    return question
+
+
+def _parse_value(question: Question, raw: str) -> Any:
+    if question.multiselect or question.type in {"yaml", "json"}:
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError:
+            raise InvalidAnswerError(
+                f"{question.key}: cannot parse '{raw}' (use YAML, e.g. '[cpu, gpu]')",
+            ) from None
+    if question.type == "bool":
+        return yaml.safe_load(raw)
+    return raw
+
+
+def resolve_answers(template: Template, project_name: str, data: dict[str, Any]) -> ProjectSpec:
+    """Combine explicit data with the template's defaults and validate every answer.
+
+    Raises:
+        InvalidNameError: the project, package or crate name is not usable.
+        InvalidAnswerError: another answer breaks its rule.
+    """
+    answers = dict(data)
+    names = normalise_project_name(str(answers.setdefault("project_name", project_name)))
+    answers.setdefault("package_name", names.package)
+    answers.setdefault("crate_prefix", names.crate_prefix)
+    for key, question in template.asked.items():
+        if key not in answers:
+            answers[key] = question.default
+    for key, question in template.asked.items():
+        answers[key] = _validate(question, answers[key])
+    return ProjectSpec(**{k: answers[k] for k in ProjectSpec.__dataclass_fields__})
+
+
+def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911  (a rule table)
+    key = question.key
+    if question.multiselect:
+        return _validate_targets(question, value)
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise InvalidAnswerError(f"{key} must be a string, got {value!r}")
+    if question.choices:
+        if value not in question.choices:
+            options = ", ".join(question.choices)
+            raise InvalidAnswerError(f"{key} must be one of: {options} (got '{value}')")
+        return value
+    if key == "package_name":
+        return validate_package(value)
+    if key == "crate_prefix":
+        return validate_crate_prefix(value)
+    if key == "author_email":
+        if not _EMAIL_RE.match(value):
+            raise InvalidAnswerError(f"author_email '{value}' is not an e-mail address")
+        return value
+    if key == "copyright_year":
+        if not _YEAR_RE.match(value):
+            raise InvalidAnswerError(f"copyright_year '{value}' must be a four-digit year")
+        return value
+    if key in {"description", "author_name"}:
+        limit = 200 if key == "description" else 100
+        if not value.strip() or len(value) > limit or _FORBIDDEN_TEXT.search(value):
+            raise InvalidAnswerError(
+                f"{key} must be one line of 1 to {limit} characters without \", \\, < or >",
+            )
+        return value
+    return value
+
+
+# Targets whose files the template does not generate yet; the copier.yml choice validators
+# carry the same rule for interactive and plain-copier use.
+_UNAVAILABLE_TARGETS = {"gpu", "wasm", "embedded"}
+
+
+def _validate_targets(question: Question, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidAnswerError(f"{question.key} must be a list such as '[cpu, gpu]'")
+    unknown = [v for v in value if v not in question.choices]
+    if unknown:
+        options = ", ".join(question.choices)
+        raise InvalidAnswerError(f"{question.key}: unknown target '{unknown[0]}' (one of: {options})")
+    if "cpu" not in value:
+        raise InvalidAnswerError(f"{question.key} must include cpu (the host build)")
+    pending = sorted(set(value) & _UNAVAILABLE_TARGETS)
+    if pending:
+        raise InvalidAnswerError(
+            f"{question.key}: '{pending[0]}' is not available in rustml yet (only cpu is)",
+        )
+    # Canonical order (the template's), no duplicates: answers files diff cleanly.
+    return tuple(c for c in question.choices if c in value)

@@ -1,0 +1,103 @@
+"""Where the Copier template lives and what its questionnaire asks.
+
+The template is ``templates/`` in a checkout and ``rustml/_template`` inside an installed
+wheel (hatch copies it there). Everything else reads questions, choices and defaults from
+its ``copier.yml`` so that the CLI help, the validation and the test matrix cannot drift
+from the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rustml.errors import TemplateNotFoundError
+
+__all__ = ["Question", "Template", "load_template", "template_root"]
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def template_root() -> Path:
+    """Return the directory that holds ``copier.yml``.
+
+    Raises:
+        TemplateNotFoundError: neither the wheel's copy nor a checkout's ``templates/`` exists.
+    """
+    for candidate in (_PACKAGE_DIR / "_template", _PACKAGE_DIR.parent.parent / "templates"):
+        if (candidate / "copier.yml").is_file():
+            return candidate
+    raise TemplateNotFoundError(
+        f"rustml's template is missing (looked in {_PACKAGE_DIR / '_template'}); "
+        "reinstall rustml",
+    )
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the template, as declared in ``copier.yml``."""
+
+    key: str
+    type: str
+    help: str
+    default: Any
+    choices: tuple[str, ...]
+    multiselect: bool
+    computed: bool
+    """``when: false``: derived by the template, never asked nor recorded."""
+
+    @property
+    def default_is_template(self) -> bool:
+        """Whether the default is a Jinja expression (derived from earlier answers)."""
+        return isinstance(self.default, str) and "{{" in self.default
+
+
+@dataclass(frozen=True)
+class Template:
+    """The template's settings and questionnaire."""
+
+    root: Path
+    settings: dict[str, Any]
+    questions: dict[str, Question]
+
+    @property
+    def asked(self) -> dict[str, Question]:
+        """Questions a user answers (computed ones excluded), in questionnaire order."""
+        return {k: q for k, q in self.questions.items() if not q.computed}
+
+
+def _choices(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, dict):
+        # {label: value} or {label: {value: ..., validator: ...}}
+        values = [v["value"] if isinstance(v, dict) else v for v in raw.values()]
+        return tuple(str(v) for v in values)
+    return tuple(str(v) for v in raw)
+
+
+@cache
+def load_template(root: Path | None = None) -> Template:
+    """Parse ``copier.yml`` of the template at ``root`` (default: rustml's own)."""
+    root = root or template_root()
+    data = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8"))
+    settings = {k: v for k, v in data.items() if k.startswith("_")}
+    questions: dict[str, Question] = {}
+    for key, spec in data.items():
+        if key.startswith("_"):
+            continue
+        spec = spec if isinstance(spec, dict) else {"default": spec}
+        questions[key] = Question(
+            key=key,
+            type=str(spec.get("type", "str")),
+            help=" ".join(str(spec.get("help", "")).split()),
+            default=spec.get("default"),
+            choices=_choices(spec.get("choices")),
+            multiselect=bool(spec.get("multiselect", False)),
+            computed=spec.get("when") is False,
+        )
+    return Template(root=root, settings=settings, questions=questions)
