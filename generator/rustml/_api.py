@@ -106,7 +106,9 @@ def new(
     return NewResult(
         path=dst,
         spec=spec,
-        names=names if spec.project_name == project_name else normalise_project_name(spec.project_name),
+        names=names
+        if spec.project_name == project_name
+        else normalise_project_name(spec.project_name),
         files=files,
         lockfile=status,
         template_version=__version__,

@@ -137,11 +137,15 @@ def new(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Render into a non-empty directory (replaced files are backed up)."),
+        typer.Option(
+            "--force", help="Render into a non-empty directory (replaced files are backed up)."
+        ),
     ] = False,
     lock: Annotated[
         bool,
-        typer.Option("--lock/--no-lock", help="Resolve dependencies into Cargo.lock (needs crates.io)."),
+        typer.Option(
+            "--lock/--no-lock", help="Resolve dependencies into Cargo.lock (needs crates.io)."
+        ),
     ] = True,
     fmt: Annotated[
         OutputFormat,

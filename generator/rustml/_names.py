@@ -29,12 +29,12 @@ _MAX_LEN = 64
 
 # Strict, reserved and edition-2024 keywords: cargo refuses them as package names and
 # they cannot be written as identifiers without r#.
-RUST_KEYWORDS = frozenset(
-    "as async await break const continue crate dyn else enum extern false fn for gen if impl "
-    "in let loop match mod move mut pub ref return self static struct super trait true type "
-    "unsafe use where while abstract become box do final macro override priv try typeof "
-    "unsized virtual yield".split(),
-)
+_RUST_KEYWORD_TEXT = """
+as async await break const continue crate dyn else enum extern false fn for gen if impl in let
+loop match mod move mut pub ref return self static struct super trait true type unsafe use where
+while abstract become box do final macro override priv try typeof unsized virtual yield
+"""
+RUST_KEYWORDS = frozenset(_RUST_KEYWORD_TEXT.split())
 # Names that would shadow something the generated project imports or contains.
 _RESERVED = {
     **dict.fromkeys(("numpy", "maturin", "rustml"), "a dependency of the generated project"),

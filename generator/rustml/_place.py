@@ -8,7 +8,6 @@ backup directory.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -92,5 +91,5 @@ def place(rendered: Path, dst: Path) -> Path | None:
             target.rename(saved)
             replaced = True
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, target)
+        src.replace(target)
     return backup if replaced else None

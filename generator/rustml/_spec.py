@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import tomlkit
 import yaml
+from tomlkit.exceptions import TOMLKitError
 
 from rustml._names import normalise_project_name, validate_crate_prefix, validate_package
 from rustml._template import Question, Template
@@ -75,12 +76,12 @@ def load_data_file(path: Path, template: Template) -> dict[str, Any]:
         raise InvalidAnswerError(f"cannot read data file {path}: {exc.strerror}") from None
     try:
         if path.suffix == ".toml":
-            loaded: Any = tomllib.loads(text)
+            loaded: Any = tomlkit.parse(text).unwrap()
         elif path.suffix == ".json":
             loaded = json.loads(text)
         else:
             loaded = yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
+    except (ValueError, TOMLKitError, yaml.YAMLError) as exc:
         first = str(exc).splitlines()[0]
         raise InvalidAnswerError(f"data file {path} is not valid: {first}") from None
     if loaded is None:
@@ -132,7 +133,7 @@ def resolve_answers(template: Template, project_name: str, data: dict[str, Any])
     return ProjectSpec(**{k: answers[k] for k in ProjectSpec.__dataclass_fields__})
 
 
-def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911  (a rule table)
+def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911, PLR0912  (a rule table)
     key = question.key
     if question.multiselect:
         return _validate_targets(question, value)
@@ -162,7 +163,7 @@ def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911  (a
         limit = 200 if key == "description" else 100
         if not value.strip() or len(value) > limit or _FORBIDDEN_TEXT.search(value):
             raise InvalidAnswerError(
-                f"{key} must be one line of 1 to {limit} characters without \", \\, < or >",
+                f'{key} must be one line of 1 to {limit} characters without ", \\, < or >',
             )
         return value
     return value
@@ -181,7 +182,9 @@ def _validate_targets(question: Question, value: Any) -> tuple[str, ...]:
     unknown = [v for v in value if v not in question.choices]
     if unknown:
         options = ", ".join(question.choices)
-        raise InvalidAnswerError(f"{question.key}: unknown target '{unknown[0]}' (one of: {options})")
+        raise InvalidAnswerError(
+            f"{question.key}: unknown target '{unknown[0]}' (one of: {options})"
+        )
     if "cpu" not in value:
         raise InvalidAnswerError(f"{question.key} must include cpu (the host build)")
     pending = sorted(set(value) & _UNAVAILABLE_TARGETS)

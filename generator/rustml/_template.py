@@ -32,8 +32,7 @@ def template_root() -> Path:
         if (candidate / "copier.yml").is_file():
             return candidate
     raise TemplateNotFoundError(
-        f"rustml's template is missing (looked in {_PACKAGE_DIR / '_template'}); "
-        "reinstall rustml",
+        f"rustml's template is missing (looked in {_PACKAGE_DIR / '_template'}); reinstall rustml",
     )
 
 
@@ -74,7 +73,7 @@ def _choices(raw: Any) -> tuple[str, ...]:
     if raw is None:
         return ()
     if isinstance(raw, dict):
-        # {label: value} or {label: {value: ..., validator: ...}}
+        # Either label -> value, or label -> a mapping with value and validator.
         values = [v["value"] if isinstance(v, dict) else v for v in raw.values()]
         return tuple(str(v) for v in values)
     return tuple(str(v) for v in raw)
@@ -87,10 +86,10 @@ def load_template(root: Path | None = None) -> Template:
     data = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8"))
     settings = {k: v for k, v in data.items() if k.startswith("_")}
     questions: dict[str, Question] = {}
-    for key, spec in data.items():
+    for key, raw in data.items():
         if key.startswith("_"):
             continue
-        spec = spec if isinstance(spec, dict) else {"default": spec}
+        spec = raw if isinstance(raw, dict) else {"default": raw}
         questions[key] = Question(
             key=key,
             type=str(spec.get("type", "str")),

@@ -33,6 +33,7 @@ class UserError(RustmlError):
     exit_code: int = EXIT_USAGE
 
     def __init__(self, message: str) -> None:
+        """Keep ``message`` for the one line the CLI prints."""
         super().__init__(message)
         self.message = message
 

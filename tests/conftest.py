@@ -1,0 +1,50 @@
+"""Shared fixtures: rendering into temporary directories outside this repository.
+
+cargo walks up from a crate to the first parent Cargo.toml, so generated projects must
+never be rendered below this checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rustml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def outside_tmp() -> Iterator[Path]:
+    """A temporary directory guaranteed not to be inside the repository."""
+    path = Path(tempfile.mkdtemp(prefix="rustml-test-"))
+    assert REPO not in path.parents
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+RenderFn = Callable[..., rustml.NewResult]
+
+
+@pytest.fixture
+def render(outside_tmp: Path) -> RenderFn:
+    """Render a project with the given answers, without resolving Cargo.lock."""
+
+    def _render(name: str = "demo", **data: Any) -> rustml.NewResult:
+        return rustml.new(outside_tmp / name, data=data, lockfile=False)
+
+    return _render
+
+
+def tool_env() -> dict[str, str]:
+    """Environment for running cargo on generated projects on our machines."""
+    env = dict(os.environ)
+    env.pop("VIRTUAL_ENV", None)
+    return env
