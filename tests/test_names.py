@@ -20,7 +20,7 @@ from rustml.errors import InvalidNameError, UserError
         ("tests", "tests/ directory"),
         ("numpy", "dependency"),
         ("naïve", "may contain only letters"),
-        ("a" * 65, "at most 64"),
+        ("a" * 33, "at most 32"),
     ],
 )
 def test_bad_names_name_their_rule(name: str, rule: str) -> None:

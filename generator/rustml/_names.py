@@ -25,7 +25,7 @@ _PROJECT_RE = re.compile(r"^[A-Za-z]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _PACKAGE_RE = re.compile(r"^[a-z]([a-z0-9_]*[a-z0-9])?$")
 _CRATE_RE = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
 _SEPARATORS = re.compile(r"[-_.]+")
-_MAX_LEN = 64
+_MAX_LEN = 32
 
 # Strict, reserved and edition-2024 keywords: cargo refuses them as package names and
 # they cannot be written as identifiers without r#.
