@@ -1,0 +1,26 @@
+"""The README's Quickstart holds exactly two commands, and CI runs the second one."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import REPO
+
+
+def quickstart_commands() -> list[str]:
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    return [block.strip() for block in re.findall(r"```bash\n(.*?)```", section, re.DOTALL)]
+
+
+def test_quickstart_has_two_one_line_commands() -> None:
+    commands = quickstart_commands()
+    assert len(commands) == 2
+    assert all("\n" not in c for c in commands)
+    assert "rustml new" in commands[0]
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert quickstart_commands()[1] in ci
