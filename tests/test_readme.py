@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rustml._template import load_template
+
 from .conftest import REPO
 
 
@@ -24,3 +26,9 @@ def test_quickstart_has_two_one_line_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text().splitlines()
     assert quickstart_commands()[1] in ci
+
+
+def test_docs_list_every_question() -> None:
+    questions = (REPO / "docs" / "questions.md").read_text()
+    for key in load_template().asked:
+        assert f"`{key}`" in questions, key
