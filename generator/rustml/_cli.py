@@ -158,7 +158,8 @@ def new(
     uses the defaults for anything not given with --data or --data-file.
     """
     interactive = not defaults and sys.stdin.isatty() and fmt is OutputFormat.text
-    update, stop = _progress(OutputFormat.text if interactive else fmt)
+    # While Copier prompts, a spinner would draw over the questions.
+    update, stop = _progress(OutputFormat.json if interactive else fmt)
     with _handle_errors():
         try:
             result = _api.new(
