@@ -42,18 +42,19 @@ def _questions_help() -> str:
     """Describe every question of the template (keys usable with --data)."""
     lines = ["[bold]Answers[/bold] (use with --data KEY=VALUE or in a --data-file):", ""]
     for key, question in load_template().asked.items():
-        detail = question.help
+        parts = [question.help.rstrip(".") + "."]
         if question.choices:
-            detail += f" One of: {', '.join(question.choices)}."
-            if question.multiselect:
-                detail += " A list, e.g. '[cpu]'."
-        if not question.default_is_template and question.default is not None:
-            default = question.default
-            if isinstance(default, list):
-                default = "[" + ", ".join(map(str, default)) + "]"
-            detail += f" Default: {default}."
-        else:
-            detail += " Default: derived from the project name."
+            kind = "A list from" if question.multiselect else "One of"
+            parts.append(f"{kind}: {', '.join(question.choices)}.")
+        if question.default == "{{ _folder_name }}":
+            parts.append("Default: the last component of PATH.")
+        elif question.default_is_template:
+            parts.append("Default: derived from the project name.")
+        elif isinstance(question.default, list):
+            parts.append(f"Default: [{', '.join(map(str, question.default))}].")
+        elif question.default is not None:
+            parts.append(f"Default: {question.default}.")
+        detail = " ".join(parts)
         lines.append(f"[bold]{key}[/bold]: {escape(detail)}")
         lines.append("")
     return "\n".join(lines)
