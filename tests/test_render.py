@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,18 +154,15 @@ def test_every_toml_parses(render: RenderFn) -> None:
         tomllib.loads(path.read_text())
 
 
-@pytest.mark.skipif(
-    not (shutil.which("cargo") and shutil.which("ruff")),
-    reason="needs cargo (rustfmt) and ruff on PATH",
-)
 @pytest.mark.parametrize("name", ["a", "zz", "My-Proj_2", "zyxwvutsrqponmlkjihgfedcbazyxwvu"])
 def test_output_is_already_formatted_for_any_name(render: RenderFn, name: str) -> None:
     """Formatting must not depend on name length or sort order (updates replay renders)."""
     root = render(name).path
+    assert shutil.which("cargo"), "needs cargo with rustfmt"
     checks = [
         ["cargo", "fmt", "--all", "--check"],
-        ["ruff", "format", "--check", "."],
-        ["ruff", "check", "."],
+        [sys.executable, "-m", "ruff", "format", "--check", "."],
+        [sys.executable, "-m", "ruff", "check", "."],
     ]
     for cmd in checks:
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
