@@ -167,3 +167,24 @@ def test_output_is_already_formatted_for_any_name(render: RenderFn, name: str) -
     for cmd in checks:
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
         assert proc.returncode == 0, (cmd, proc.stdout[-2000:], proc.stderr[-2000:])
+
+
+def test_only_templated_files_carry_the_jinja_suffix() -> None:
+    root = load_template().root / "project"
+    for path in root.rglob("*"):
+        if path.is_file() and path.suffix == ".jinja":
+            text = path.read_text()
+            assert "{{" in text or "{%" in text, f"{path.relative_to(root)} needs no .jinja"
+        elif path.is_file():
+            text = path.read_text(errors="replace")
+            needs = f"{path.relative_to(root)} needs .jinja"
+            assert "{{" not in text, needs
+            assert "{%" not in text, needs
+
+
+def test_template_file_names_are_portable() -> None:
+    root = load_template().root / "project"
+    for path in root.rglob("*"):
+        rel = str(path.relative_to(root))
+        assert '"' not in rel, rel
+        assert "\\" not in rel, rel
