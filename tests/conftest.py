@@ -6,7 +6,6 @@ never be rendered below this checkout.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -41,10 +40,3 @@ def render(outside_tmp: Path) -> RenderFn:
         return rustml.new(outside_tmp / name, data=data, lockfile=False)
 
     return _render
-
-
-def tool_env() -> dict[str, str]:
-    """Environment for running cargo on generated projects on our machines."""
-    env = dict(os.environ)
-    env.pop("VIRTUAL_ENV", None)
-    return env

@@ -83,17 +83,18 @@ def new(
     names = normalise_project_name(project_name)
     check_destination(dst, force=force)
 
-    if interactive:
-        # Copier prompts for the rest, with defaults derived from the project name.
-        render_data = {"project_name": project_name, **merged}
-    else:
-        render_data = resolve_answers(template, project_name, merged).as_data()
+    spec = None if interactive else resolve_answers(template, project_name, merged)
+    # Interactively, Copier prompts for the rest, with defaults derived from the project name.
+    render_data = spec.as_data() if spec else {"project_name": project_name, **merged}
 
     with staging_dir(dst) as staged:
         progress("rendering the template")
         render(template, staged, data=render_data, interactive=interactive)
-        answers_file = staged / str(template.settings.get("_answers_file", ".copier-answers.yml"))
-        spec = resolve_answers(template, project_name, read_answers(answers_file))
+        if spec is None:  # prompted answers: validate what Copier recorded
+            answers_file = staged / str(
+                template.settings.get("_answers_file", ".copier-answers.yml")
+            )
+            spec = resolve_answers(template, project_name, read_answers(answers_file))
         verify_toml(staged)
         status = LockfileStatus(generated=False, reason="not requested", attempted=False)
         if lockfile:

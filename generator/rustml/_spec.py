@@ -169,11 +169,6 @@ def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911, PL
     return value
 
 
-# Targets whose files the template does not generate yet; the copier.yml choice validators
-# carry the same rule for interactive and plain-copier use.
-_UNAVAILABLE_TARGETS = {"gpu", "wasm", "embedded"}
-
-
 def _validate_targets(question: Question, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -187,10 +182,9 @@ def _validate_targets(question: Question, value: Any) -> tuple[str, ...]:
         )
     if "cpu" not in value:
         raise InvalidAnswerError(f"{question.key} must include cpu (the host build)")
-    pending = sorted(set(value) & _UNAVAILABLE_TARGETS)
+    # Choices the template declares but refuses (copier.yml choice validators).
+    pending = [v for v in question.choices if v in value and v in question.disabled]
     if pending:
-        raise InvalidAnswerError(
-            f"{question.key}: '{pending[0]}' is not available in rustml yet (only cpu is)",
-        )
+        raise InvalidAnswerError(f"{question.key}: {question.disabled[pending[0]]}")
     # Canonical order (the template's), no duplicates: answers files diff cleanly.
     return tuple(c for c in question.choices if c in value)

@@ -45,6 +45,8 @@ class Question:
     help: str
     default: Any
     choices: tuple[str, ...]
+    disabled: dict[str, str]
+    """Choices the template declares but refuses (value -> the validator's message)."""
     multiselect: bool
     computed: bool
     """``when: false``: derived by the template, never asked nor recorded."""
@@ -69,14 +71,21 @@ class Template:
         return {k: q for k, q in self.questions.items() if not q.computed}
 
 
-def _choices(raw: Any) -> tuple[str, ...]:
+def _choices(raw: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Choice values, and those disabled by a constant choice validator."""
     if raw is None:
-        return ()
-    if isinstance(raw, dict):
-        # Either label -> value, or label -> a mapping with value and validator.
-        values = [v["value"] if isinstance(v, dict) else v for v in raw.values()]
-        return tuple(str(v) for v in values)
-    return tuple(str(v) for v in raw)
+        return (), {}
+    if not isinstance(raw, dict):
+        return tuple(str(v) for v in raw), {}
+    # Either label -> value, or label -> a mapping with value and validator.
+    values: list[str] = []
+    disabled: dict[str, str] = {}
+    for spec in raw.values():
+        value = str(spec["value"] if isinstance(spec, dict) else spec)
+        values.append(value)
+        if isinstance(spec, dict) and spec.get("validator") and "{" not in spec["validator"]:
+            disabled[value] = " ".join(str(spec["validator"]).split())
+    return tuple(values), disabled
 
 
 @cache
@@ -90,12 +99,14 @@ def load_template(root: Path | None = None) -> Template:
         if key.startswith("_"):
             continue
         spec = raw if isinstance(raw, dict) else {"default": raw}
+        choices, disabled = _choices(spec.get("choices"))
         questions[key] = Question(
             key=key,
             type=str(spec.get("type", "str")),
             help=" ".join(str(spec.get("help", "")).split()),
             default=spec.get("default"),
-            choices=_choices(spec.get("choices")),
+            choices=choices,
+            disabled=disabled,
             multiselect=bool(spec.get("multiselect", False)),
             computed=spec.get("when") is False,
         )
