@@ -154,19 +154,78 @@ def test_every_toml_parses(render: RenderFn) -> None:
         tomllib.loads(path.read_text())
 
 
-@pytest.mark.parametrize("name", ["a", "zz", "My-Proj_2", "zyxwvutsrqponmlkjihgfedcbazyxwvu"])
-def test_output_is_already_formatted_for_any_name(render: RenderFn, name: str) -> None:
+ALL_TARGETS = ["cpu", "gpu", "wasm", "embedded"]
+
+
+@pytest.mark.parametrize(
+    ("name", "targets"),
+    [
+        ("a", ["cpu"]),
+        ("a", ALL_TARGETS),
+        ("zz", ALL_TARGETS),
+        ("My-Proj_2", ALL_TARGETS),
+        ("zyxwvutsrqponmlkjihgfedcbazyxwvu", ["cpu"]),
+        ("zyxwvutsrqponmlkjihgfedcbazyxwvu", ALL_TARGETS),
+    ],
+)
+def test_output_is_already_formatted_for_any_name(
+    render: RenderFn, name: str, targets: list[str]
+) -> None:
     """Formatting must not depend on name length or sort order (updates replay renders)."""
-    root = render(name).path
+    root = render(name, targets=targets).path
     assert shutil.which("cargo"), "needs cargo with rustfmt"
     checks = [
         ["cargo", "fmt", "--all", "--check"],
         [sys.executable, "-m", "ruff", "format", "--check", "."],
         [sys.executable, "-m", "ruff", "check", "."],
     ]
+    if "embedded" in targets:  # the firmware is a workspace of its own
+        checks.append(
+            ["cargo", "fmt", "--all", "--check", "--manifest-path", "embedded/Cargo.toml"]
+        )
     for cmd in checks:
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
         assert proc.returncode == 0, (cmd, proc.stdout[-2000:], proc.stderr[-2000:])
+
+
+# Words only a target's own files use; a project without the target must not contain them.
+TARGET_TRACES = {
+    "gpu": ["gpu", "wgpu", "cuda", "vulkan", "wgsl"],
+    "wasm": ["wasm", "chromium", "node --test"],
+    "embedded": ["embedded", "thumbv", "cortex", "qemu-system"],
+}
+
+
+@pytest.mark.parametrize("absent", sorted(TARGET_TRACES))
+def test_a_target_not_selected_leaves_no_trace(render: RenderFn, absent: str) -> None:
+    targets = [t for t in ALL_TARGETS if t != absent]
+    root = render("demo", targets=targets).path
+    for path in root.rglob("*"):
+        rel = str(path.relative_to(root))
+        text = rel + (path.read_text(errors="replace") if path.is_file() else "")
+        text = text.replace("--disable-gpu", "")  # a Chromium flag of the wasm tests
+        for word in TARGET_TRACES[absent]:
+            assert word not in text.lower(), f"{rel} mentions {word!r}"
+
+
+def test_each_target_adds_its_own_files(render: RenderFn) -> None:
+    root = render("demo", targets=ALL_TARGETS).path
+    expected = [
+        "crates/demo-gpu/src/kmeans_assign.wgsl",
+        "crates/demo-py/src/gpu.rs",
+        "tests/test_gpu.py",
+        "tools/nox_sessions/gpu.py",
+        "crates/demo-wasm/src/lib.rs",
+        "crates/demo-wasm/www/index.html",
+        "tools/nox_sessions/wasm.py",
+        "embedded/src/main.rs",
+        "embedded/Cargo.toml",
+        "tools/nox_sessions/embedded.py",
+        "tools/nox_sessions/cross.py",
+        "crates/demo-core/examples/cluster.rs",
+    ]
+    for rel in expected:
+        assert (root / rel).is_file(), rel
 
 
 def test_only_templated_files_carry_the_jinja_suffix() -> None:

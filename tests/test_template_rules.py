@@ -27,7 +27,7 @@ def copy(dst: Path, **data: object) -> None:
         {"description": ""},
         {"copyright_year": "20x6"},
         {"targets": ["gpu"]},
-        {"targets": ["cpu", "wasm"]},
+        {"targets": ["cpu", "tpu"]},
     ],
 )
 def test_copier_validators_reject(outside_tmp: Path, data: dict[str, object]) -> None:

@@ -22,26 +22,46 @@ _LOCK_TIMEOUT_S = 180
 
 
 def generate_lockfile(project: Path) -> LockfileStatus:
-    """Run ``cargo generate-lockfile`` so the first build is reproducible.
+    """Run ``cargo generate-lockfile`` in every workspace so the first build is reproducible.
 
-    Never fails the render: without cargo or a reachable registry the project is still
-    complete, and the status says how to create the lockfile later.
+    Besides the root workspace, a project can hold workspaces of its own (the firmware
+    in ``embedded/``). Never fails the render: without cargo or a reachable registry the
+    project is still complete, and the status says how to create the lockfiles later.
     """
     cargo = shutil.which("cargo")
     if cargo is None:
         return LockfileStatus(generated=False, reason="cargo is not on PATH")
+    for root in _workspace_roots(project):
+        reason = _lock_one(cargo, root)
+        if reason is not None:
+            where = "" if root == project else f" ({root.relative_to(project)})"
+            return LockfileStatus(generated=False, reason=reason + where)
+    return LockfileStatus(generated=True)
+
+
+def _workspace_roots(project: Path) -> list[Path]:
+    """The project root, then each direct subdirectory that is a workspace of its own."""
+    nested = [
+        manifest.parent
+        for manifest in sorted(project.glob("*/Cargo.toml"))
+        if "workspace" in tomlkit.parse(manifest.read_text(encoding="utf-8"))
+    ]
+    return [project, *nested]
+
+
+def _lock_one(cargo: str, root: Path) -> str | None:
+    """Resolve one workspace's lockfile; the reason on failure, else None."""
     env = dict(os.environ)
-    attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], project, env)
+    attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], root, env)
     if attempt.returncode != 0 and "is not installed" in attempt.stderr:
         # The project pins a toolchain this machine lacks and rustup cannot fetch it;
         # resolution does not depend on the toolchain, so use the default one.
         env["RUSTUP_TOOLCHAIN"] = "stable"
-        attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], project, env)
-    if attempt.returncode == 0 and (project / "Cargo.lock").is_file():
-        return LockfileStatus(generated=True)
+        attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], root, env)
+    if attempt.returncode == 0 and (root / "Cargo.lock").is_file():
+        return None
     lines = [ln for ln in attempt.stderr.splitlines() if ln.strip()]
-    reason = lines[0].strip() if lines else f"cargo exited with {attempt.returncode}"
-    return LockfileStatus(generated=False, reason=reason)
+    return lines[0].strip() if lines else f"cargo exited with {attempt.returncode}"
 
 
 def _run_cargo(

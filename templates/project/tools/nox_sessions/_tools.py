@@ -1,0 +1,151 @@
+"""Helpers shared by the target sessions: tool checks, build-std mode, running emulators.
+
+Every target session checks its tools first and, when one is missing, fails with the
+command that installs it. Two environment variables change that behaviour:
+
+``RUSTML_BUILD_STD=1``
+    Build the target's standard library from source (``-Zbuild-std``) instead of using
+    the prebuilt one from ``rustup target add``. Needs the ``rust-src`` component of the
+    toolchain in use (pick it with ``RUSTUP_TOOLCHAIN``); stable toolchains are allowed to
+    use the unstable flag through ``RUSTC_BOOTSTRAP=1`` for the build step only. Useful
+    for size-optimised firmware, tier-3 targets and machines where rustup cannot
+    download targets.
+``RUSTML_SKIP_MISSING=1``
+    Mark a session whose tools are missing as SKIPPED (loudly, with the install
+    commands) instead of failing it. Never set this where the session must count.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import nox
+
+EMULATOR_TIMEOUT_S = 300
+
+
+def build_std() -> bool:
+    """Whether the sessions build the standard library from source."""
+    return os.environ.get("RUSTML_BUILD_STD", "") not in ("", "0")
+
+
+def output(*args: str) -> str | None:
+    """Stripped stdout of a query command, or None when it is missing or fails."""
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, check=True)  # noqa: S603
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return done.stdout.strip()
+
+
+def rustc_print(*args: str) -> str:
+    """``rustc --print ARGS`` for the toolchain cargo will use."""
+    return output(os.environ.get("RUSTC", "rustc"), "--print", *args) or ""
+
+
+class Requirements:
+    """Collects missing tools so that one failure lists every install command."""
+
+    def __init__(self, session: nox.Session) -> None:
+        self.session = session
+        self.missing: list[str] = []
+
+    def tool(self, name: str, install: str) -> str:
+        """Path of the executable `name`; records `install` when it is not on PATH."""
+        path = shutil.which(name)
+        if path is None:
+            self.missing.append(install)
+        return path or ""
+
+    def add(self, install: str) -> None:
+        """Records a missing requirement by the command that installs it."""
+        self.missing.append(install)
+
+    def target(self, target: str, std_crates: str) -> dict[str, str]:
+        """Checks that `target` can be built; returns the environment to build it with.
+
+        `std_crates` are the standard library crates build-std mode compiles, e.g.
+        ``core,alloc`` for bare metal or ``std,panic_abort``.
+        """
+        if build_std():
+            sysroot = Path(rustc_print("sysroot") or "/nonexistent")
+            if not (sysroot / "lib/rustlib/src/rust/library").is_dir():
+                self.missing.append(
+                    "rustup component add rust-src  # RUSTML_BUILD_STD=1 builds std from it"
+                )
+            return {"RUSTC_BOOTSTRAP": "1", "CARGO_UNSTABLE_BUILD_STD": std_crates}
+        libdir = rustc_print("target-libdir", "--target", target)
+        if not libdir or not any(Path(libdir).glob("libcore-*.rlib")):
+            self.missing.append(
+                f"rustup target add {target}  # or RUSTML_BUILD_STD=1 to build std from source"
+            )
+        return {}
+
+    def rust_lld(self, target: str) -> None:
+        """WebAssembly and bare-metal targets link with rust-lld (rustup ships it with rustc)."""
+        if f"CARGO_TARGET_{env_name(target)}_LINKER" in os.environ:
+            return
+        sysroot = Path(rustc_print("sysroot") or "/nonexistent")
+        if shutil.which("rust-lld") is None and not any(
+            p.exists() for p in sysroot.glob("lib/rustlib/*/bin/rust-lld")
+        ):
+            self.missing.append(
+                "rustup component add llvm-tools  # provides rust-lld"
+                " (Debian rustc-web: apt-get install rust-web-llvm lld-22)"
+            )
+
+    def check(self) -> None:
+        """Fails the session (or skips it, with RUSTML_SKIP_MISSING=1) if anything is missing."""
+        if not self.missing:
+            return
+        # One command per line, ready to paste.
+        fixes = "".join(f"\n    {fix}" for fix in self.missing)
+        name = self.session.name
+        if os.environ.get("RUSTML_SKIP_MISSING", "") not in ("", "0"):
+            self.session.warn(f"SKIPPED: {name} did not run; missing tools:{fixes}")
+            self.session.skip(f"SKIPPED (RUSTML_SKIP_MISSING=1): {name} needs{fixes}")
+        self.session.error(
+            f"missing tools for the {name} session; install with:{fixes}\nthen retry"
+        )
+
+
+def env_name(target: str) -> str:
+    """`target` as cargo spells it in environment variables."""
+    return target.upper().replace("-", "_").replace(".", "_")
+
+
+def run_captured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Runs `cmd` and returns its exit status and stdout; stderr passes through.
+
+    The command gets its own process group, so that an emulator started by `cargo run`
+    that hangs is killed together with cargo after EMULATOR_TIMEOUT_S.
+    """
+    with subprocess.Popen(  # noqa: S603 (argument lists built by the sessions)
+        cmd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as proc:
+        try:
+            stdout, _ = proc.communicate(timeout=EMULATOR_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            stdout, _ = proc.communicate()
+            return -1, stdout
+    return proc.returncode, stdout
+
+
+def compare(session: nox.Session, name: str, expected: str, got: str) -> None:
+    """Fails the session unless `got` equals the host's `expected` output, line for line."""
+    if got != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), got.splitlines(), "host", name, lineterm=""
+        )
+        session.error(f"{name} output differs from the host's:\n" + "\n".join(diff))
+    session.log(f"{name}: output identical to the host's ({len(got.splitlines())} lines)")

@@ -1,0 +1,170 @@
+"""End to end: each target's nox session in a project generated with every target.
+
+A target counts only when its output ran and matched the host's: the firmware in QEMU,
+the core's tests under qemu-aarch64, the WebAssembly package in Node.js and headless
+Chromium, the WGSL shaders on a Vulkan driver (lavapipe on machines without a GPU).
+
+Where rustup has no prebuilt standard library for a target (our CI machines cannot
+download one), the sessions build it from source with a toolchain that ships rust-src:
+RUSTML_BUILD_STD=1 with RUSTUP_TOOLCHAIN=debian-web, which .ci/install sets up.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .test_e2e import Project, make_project
+
+NAME = "My-Proj_2"
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(NAME)]
+
+CROSS_TARGETS = ("aarch64-unknown-linux-gnu", "wasm32-unknown-unknown", "thumbv7em-none-eabihf")
+BUILD_STD_TOOLCHAIN = "debian-web"
+
+
+def _has_prebuilt_std(target: str) -> bool:
+    libdir = subprocess.run(
+        ["rustc", "--print", "target-libdir", "--target", target],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return bool(libdir) and any(Path(libdir).glob("libcore-*.rlib"))
+
+
+def target_env() -> dict[str, str]:
+    """Standard rustup targets where installed, else build-std with debian-web."""
+    if all(_has_prebuilt_std(t) for t in CROSS_TARGETS):
+        return {}
+    toolchains = subprocess.run(
+        ["rustup", "toolchain", "list"], capture_output=True, text=True, check=False
+    ).stdout
+    if not re.search(rf"^{BUILD_STD_TOOLCHAIN}\b", toolchains, flags=re.MULTILINE):
+        pytest.fail(
+            "no prebuilt std for the cross targets and no build-std toolchain: "
+            "run `rustup target add ...` or .ci/install"
+        )
+    return {"RUSTML_BUILD_STD": "1", "RUSTUP_TOOLCHAIN": BUILD_STD_TOOLCHAIN}
+
+
+@pytest.fixture(scope="module")
+def project(e2e_root: Path) -> Project:
+    return make_project(NAME, e2e_root)
+
+
+def nox(project: Project, session: str, env: dict[str, str] | None = None) -> str:
+    """Runs `nox -s session` in the project; returns its output (it must pass)."""
+    proc = project.run(sys.executable, "-m", "nox", "-s", session, env=env, timeout=1800)
+    return proc.stdout + proc.stderr
+
+
+def nox_fails(project: Project, session: str, env: dict[str, str]) -> str:
+    proc = project.run_unchecked(sys.executable, "-m", "nox", "-s", session, env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    return out
+
+
+def path_without(farm: Path, *tools: str) -> str:
+    """A PATH with every executable of the current one except `tools`.
+
+    Tools share directories with what the sessions need (cargo and wasm-bindgen in
+    ~/.cargo/bin, qemu and node in /usr/bin), so the PATH is a directory of links.
+    """
+    farm.mkdir(exist_ok=True)
+    for directory in os.environ["PATH"].split(os.pathsep):
+        if not Path(directory).is_dir():
+            continue
+        for exe in Path(directory).iterdir():
+            link = farm / exe.name
+            if exe.name in tools or link.exists() or link.is_symlink():
+                continue
+            if exe.is_file() and os.access(exe, os.X_OK):
+                link.symlink_to(exe)
+    return str(farm)
+
+
+def test_embedded_firmware_runs_in_qemu(project: Project) -> None:
+    out = nox(project, "embedded", target_env())
+    assert "thumbv7em-none-eabihf: output identical to the host's" in out
+    assert re.search(r"^\.text\s+\d+", out, flags=re.MULTILINE), out[-2000:]
+
+
+def test_cross_aarch64_runs_under_qemu_user(project: Project) -> None:
+    out = nox(project, "cross", target_env())
+    assert "aarch64-unknown-linux-gnu example: output identical to the host's" in out
+    assert re.search(r"test result: ok\. \d+ passed", out)
+    assert "e_machine 183" in out
+    assert "manylinux_2_17_aarch64" in out
+
+
+def test_wasm_runs_in_node_and_chromium(project: Project) -> None:
+    out = nox(project, "wasm", target_env())
+    assert re.search(r"my_proj_2_wasm_bg\.wasm: \d+ bytes, \d+ gzipped", out)
+    assert "# pass 5" in out
+    assert "# fail 0" in out
+    png = Path(project.root / "target" / "wasm" / "demo.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_gpu_shaders_run_on_vulkan(project: Project) -> None:
+    out = nox(project, "gpu")
+    assert re.search(r"wgpu adapter: .+\(Vulkan", out), out[-3000:]
+    assert "label mismatches 0" in out
+    assert re.search(r"=+ 8 passed", out)
+
+
+def test_gpu_without_driver_raises_the_documented_exception(project: Project) -> None:
+    """The default build (no `gpu` feature) and a missing driver both raise cleanly."""
+    script = (
+        "import numpy as np, my_proj_2 as pkg\n"
+        "try:\n"
+        "    pkg.KMeans(2, device='gpu').fit(np.zeros((4, 2)))\n"
+        "except pkg.GpuUnavailableError as err:\n"
+        "    print('GpuUnavailableError:', err)\n"
+    )
+    env = {"VK_ICD_FILENAMES": "/nonexistent", "VK_DRIVER_FILES": "/nonexistent"}
+    out = project.run(project.python, "-c", script, env=env).stdout
+    assert out.startswith("GpuUnavailableError:"), out
+
+
+@pytest.mark.parametrize(
+    ("session", "hide", "env", "install"),
+    [
+        ("embedded", ("qemu-system-arm",), {}, "apt-get install qemu-system-arm"),
+        ("cross", ("qemu-aarch64",), {}, "apt-get install qemu-user"),
+        ("wasm", ("wasm-bindgen",), {}, "cargo install wasm-bindgen-cli --version =0.2.130"),
+        ("gpu", (), {"VK_ICD_FILENAMES": "/nonexistent"}, "apt-get install mesa-vulkan-drivers"),
+    ],
+)
+def test_missing_tool_fails_with_the_install_command(
+    project: Project,
+    tmp_path: Path,
+    session: str,
+    hide: tuple[str, ...],
+    env: dict[str, str],
+    install: str,
+) -> None:
+    env = {**target_env(), **env}
+    if hide:
+        env["PATH"] = path_without(tmp_path / "bin", *hide)
+        # The session's own tools (nox, cargo) must stay reachable.
+        assert all(shutil.which(t, path=env["PATH"]) for t in ("cargo", "rustc"))
+    out = nox_fails(project, session, env)
+    assert install in out, out[-3000:]
+
+
+def test_missing_tool_is_skipped_loudly_on_request(project: Project, tmp_path: Path) -> None:
+    env = {**target_env(), "RUSTML_SKIP_MISSING": "1"}
+    env["PATH"] = path_without(tmp_path / "bin", "qemu-system-arm")
+    proc = project.run(sys.executable, "-m", "nox", "-s", "embedded", env=env)
+    out = proc.stdout + proc.stderr
+    assert "SKIPPED" in out
+    assert "apt-get install qemu-system-arm" in out
