@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import rustml
 
+from .e2e_projects import clear_projects
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -40,3 +42,15 @@ def render(outside_tmp: Path) -> RenderFn:
         return rustml.new(outside_tmp / name, data=data, lockfile=False)
 
     return _render
+
+
+@pytest.fixture(scope="session")
+def e2e_root() -> Iterator[Path]:
+    """One temporary directory, outside the repository, for every e2e project."""
+    root = Path(tempfile.mkdtemp(prefix="rustml-e2e-"))
+    assert REPO not in root.parents
+    try:
+        yield root
+    finally:
+        clear_projects()
+        shutil.rmtree(root, ignore_errors=True)

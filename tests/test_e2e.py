@@ -6,98 +6,15 @@ what broke. Slow (a release build of the extension per project): marked ``e2e``.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import rustml
 
-from .conftest import REPO
+from .e2e_projects import CASES, Project, make_project
 
 pytestmark = pytest.mark.e2e
-
-ALL_TARGETS = ["cpu", "gpu", "wasm", "embedded"]
-CASES = {
-    "demo": {},
-    # Every target at once: their sessions run in test_targets_e2e.py on this project.
-    "My-Proj_2": {"license": "Apache-2.0", "python_min": "3.11", "targets": ALL_TARGETS},
-}
-
-
-@dataclass(frozen=True)
-class Project:
-    result: rustml.NewResult
-    python: Path
-    env: dict[str, str]
-
-    @property
-    def root(self) -> Path:
-        return self.result.path
-
-    def run_unchecked(
-        self, *cmd: str | Path, env: dict[str, str] | None = None, timeout: int = 1200
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(c) for c in cmd],
-            cwd=self.root,
-            env={**self.env, **(env or {})},
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-    def run(
-        self, *cmd: str | Path, env: dict[str, str] | None = None, timeout: int = 1200
-    ) -> subprocess.CompletedProcess[str]:
-        proc = self.run_unchecked(*cmd, env=env, timeout=timeout)
-        assert proc.returncode == 0, (
-            f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
-            f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-        )
-        return proc
-
-
-_PROJECTS: dict[str, Project] = {}
-
-
-def make_project(name: str, tmp_root: Path) -> Project:
-    """Render, set up a venv and install CASES[name] once per test process."""
-    if name in _PROJECTS:
-        return _PROJECTS[name]
-    if shutil.which("cargo") is None:
-        pytest.fail("cargo is not on PATH: end-to-end tests need a Rust toolchain")
-    base = Path(tempfile.mkdtemp(prefix="rustml-e2e-", dir=tmp_root))
-    assert REPO not in base.parents
-    result = rustml.new(base / name, data=CASES[name], lockfile=True)
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "CARGO_TARGET_DIR"}}
-    venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
-    proj = Project(result=result, python=python, env=env)
-    proj.run(python, "-m", "pip", "install", "--quiet", ".[test]", "ruff")
-    _PROJECTS[name] = proj
-    return proj
-
-
-@pytest.fixture(scope="session")
-def e2e_root() -> Iterator[Path]:
-    """One temporary directory, outside the repository, for every e2e project."""
-    root = Path(tempfile.mkdtemp(prefix="rustml-e2e-"))
-    assert REPO not in root.parents
-    try:
-        yield root
-    finally:
-        _PROJECTS.clear()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(

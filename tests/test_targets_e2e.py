@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_e2e import Project, make_project
+from .e2e_projects import Project, make_project
 
 NAME = "My-Proj_2"
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(NAME)]
