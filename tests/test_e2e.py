@@ -1,77 +1,30 @@
-"""End to end: render outside the repo, build, and run the generated project's own checks.
+"""End to end: a default (cpu-only) project rendered outside the repo, built and checked.
 
-One module-scoped project per answer set; every check is its own test so a failure names
-what broke. Slow (a release build of the extension per project): marked ``e2e``.
+Every check is its own test so a failure names what broke; the same checks run on the
+all-targets project in test_targets_e2e.py. Slow: marked ``e2e``.
 """
 
 from __future__ import annotations
 
-import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from .e2e_projects import CASES, Project, make_project
+from .e2e_checks import (  # noqa: F401 (pytest collects them here, against this project)
+    test_builds_leave_no_untracked_artifacts,
+    test_cargo_test_workspace,
+    test_core_builds_without_std,
+    test_formatted_and_lint_clean,
+    test_lint_session,
+    test_lockfile_is_resolved,
+    test_pytest_passes,
+    test_readme_example_runs,
+)
+from .e2e_projects import Project, make_project
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(
-    scope="module",
-    params=[pytest.param(name, marks=pytest.mark.xdist_group(name)) for name in CASES],
-)
-def project(request: pytest.FixtureRequest, e2e_root: Path) -> Project:
-    return make_project(request.param, e2e_root)
-
-
-def test_lockfile_is_resolved(project: Project) -> None:
-    assert project.result.lockfile.generated, project.result.lockfile.reason
-    assert (project.root / "Cargo.lock").is_file()
-
-
-def test_pytest_passes(project: Project) -> None:
-    out = project.run(project.python, "-m", "pytest", "-q", "-p", "no:cacheprovider").stdout
-    assert re.search(r"\d+ passed", out)
-    assert "failed" not in out
-
-
-def test_cargo_test_workspace(project: Project) -> None:
-    out = project.run("cargo", "test", "--workspace", "--locked").stdout
-    assert "test result: ok" in out
-
-
-def test_core_builds_without_std(project: Project) -> None:
-    core = f"{project.result.spec.crate_prefix}-core"
-    project.run("cargo", "build", "-p", core, "--no-default-features", "--locked")
-
-
-def test_formatted_and_lint_clean(project: Project) -> None:
-    project.run("cargo", "fmt", "--all", "--check")
-    project.run(
-        "cargo", "clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"
-    )
-    project.run("ruff", "check", ".")
-    project.run("ruff", "format", "--check", ".")
-
-
-def test_readme_example_runs(project: Project) -> None:
-    readme = (project.root / "README.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
-    assert blocks, "the README has no python example"
-    out = project.run(project.python, "-c", blocks[0]).stdout
-    assert "(3, 2)" in out
-
-
-def test_lint_session(project: Project) -> None:
-    """The project's own `nox -s lint` (rustfmt, clippy, ruff, mypy, stubtest)."""
-    project.run(sys.executable, "-m", "nox", "-s", "lint")
-
-
-def test_builds_leave_no_untracked_artifacts(project: Project) -> None:
-    """After building, only source files are visible to git (.gitignore is right)."""
-    project.run("git", "init", "-q")
-    out = project.run("git", "status", "--porcelain", "--untracked-files=all").stdout
-    paths = [line[3:] for line in out.splitlines()]
-    assert not [p for p in paths if p.startswith(("target/", ".nox/", ".venv/"))]
-    assert not [p for p in paths if p.endswith((".so", ".pyd", ".pyc"))]
+@pytest.fixture(scope="module")
+def project(e2e_root: Path) -> Project:
+    return make_project("demo", e2e_root)

@@ -1,4 +1,4 @@
-"""End to end: each target's nox session in a project generated with every target.
+"""End to end: a project with every target; the common checks, then each target's session.
 
 A target counts only when its output ran and matched the host's: the firmware in QEMU,
 the core's tests under qemu-aarch64, the WebAssembly package in Node.js and headless
@@ -20,10 +20,20 @@ from pathlib import Path
 
 import pytest
 
+from .e2e_checks import (  # noqa: F401 (pytest collects them here, against this project)
+    test_builds_leave_no_untracked_artifacts,
+    test_cargo_test_workspace,
+    test_core_builds_without_std,
+    test_formatted_and_lint_clean,
+    test_lint_session,
+    test_lockfile_is_resolved,
+    test_pytest_passes,
+    test_readme_example_runs,
+)
 from .e2e_projects import Project, make_project
 
 NAME = "My-Proj_2"
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(NAME)]
+pytestmark = pytest.mark.e2e
 
 CROSS_TARGETS = ("aarch64-unknown-linux-gnu", "wasm32-unknown-unknown", "thumbv7em-none-eabihf")
 BUILD_STD_TOOLCHAIN = "debian-web"
@@ -168,3 +178,12 @@ def test_missing_tool_is_skipped_loudly_on_request(project: Project, tmp_path: P
     out = proc.stdout + proc.stderr
     assert "SKIPPED" in out
     assert "apt-get install qemu-system-arm" in out
+
+
+def test_target_sessions_leave_no_untracked_artifacts(project: Project) -> None:
+    """Runs last: wheels, bindings, screenshots and firmware all land in ignored places."""
+    project.run("git", "init", "-q")
+    out = project.run("git", "status", "--porcelain", "--untracked-files=all").stdout
+    paths = [line[3:] for line in out.splitlines()]
+    built = ("target/", "embedded/target/", "dist/", ".nox/")
+    assert not [p for p in paths if p.startswith(built) or p.endswith((".so", ".whl", ".png"))]
