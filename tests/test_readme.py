@@ -28,6 +28,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert quickstart_commands()[1] in ci
 
 
+def test_quickstart_commands_install_what_a_fresh_machine_lacks() -> None:
+    """Both start from .ci/install (the Rust pin; everything for the test suite)."""
+    first, second = quickstart_commands()
+    assert first.startswith("bash .ci/install --rust-only && ")
+    assert second.startswith("bash .ci/install && ")
+
+
 def test_docs_list_every_question() -> None:
     questions = (REPO / "docs" / "questions.md").read_text()
     for key in load_template().asked:
