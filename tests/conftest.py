@@ -15,20 +15,23 @@ from typing import Any
 import pytest
 import rustml
 
-from .e2e_projects import clear_projects
-
-REPO = Path(__file__).resolve().parent.parent
+from .e2e_projects import REPO, clear_projects
 
 
-@pytest.fixture
-def outside_tmp() -> Iterator[Path]:
-    """A temporary directory guaranteed not to be inside the repository."""
-    path = Path(tempfile.mkdtemp(prefix="rustml-test-"))
+def _outside_tmpdir(prefix: str) -> Iterator[Path]:
+    """A temporary directory guaranteed not to be inside the repository, removed after."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
     assert REPO not in path.parents
     try:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def outside_tmp() -> Iterator[Path]:
+    """A temporary directory guaranteed not to be inside the repository."""
+    yield from _outside_tmpdir("rustml-test-")
 
 
 RenderFn = Callable[..., rustml.NewResult]
@@ -47,10 +50,7 @@ def render(outside_tmp: Path) -> RenderFn:
 @pytest.fixture(scope="session")
 def e2e_root() -> Iterator[Path]:
     """One temporary directory, outside the repository, for every e2e project."""
-    root = Path(tempfile.mkdtemp(prefix="rustml-e2e-"))
-    assert REPO not in root.parents
     try:
-        yield root
+        yield from _outside_tmpdir("rustml-e2e-")
     finally:
         clear_projects()
-        shutil.rmtree(root, ignore_errors=True)

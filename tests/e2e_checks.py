@@ -12,6 +12,17 @@ import sys
 
 from .e2e_projects import Project
 
+__all__ = [
+    "test_builds_leave_no_untracked_artifacts",
+    "test_cargo_test_workspace",
+    "test_core_builds_without_std",
+    "test_formatted_and_lint_clean",
+    "test_lint_session",
+    "test_lockfile_is_resolved",
+    "test_pytest_passes",
+    "test_readme_example_runs",
+]
+
 
 def test_lockfile_is_resolved(project: Project) -> None:
     assert project.result.lockfile.generated, project.result.lockfile.reason

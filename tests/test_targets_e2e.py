@@ -20,16 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_checks import (  # noqa: F401 (pytest collects them here, against this project)
-    test_builds_leave_no_untracked_artifacts,
-    test_cargo_test_workspace,
-    test_core_builds_without_std,
-    test_formatted_and_lint_clean,
-    test_lint_session,
-    test_lockfile_is_resolved,
-    test_pytest_passes,
-    test_readme_example_runs,
-)
+from .e2e_checks import *  # noqa: F403 (pytest collects the common checks here)
 from .e2e_projects import Project, make_project
 
 NAME = "My-Proj_2"
