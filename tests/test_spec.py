@@ -41,11 +41,21 @@ def test_data_pairs_keep_strings_and_parse_lists(template) -> None:
         (["author_email=nobody"], "not an e-mail"),
         (['description=say "hi"'], "description must be one line"),
         (["copyright_year=20x6"], "four-digit year"),
+        (["vendor=maybe"], "vendor must be true or false"),
+        (["registry_mirror=http://mirror.example.com/"], "sparse\\+https://"),
     ],
 )
 def test_bad_answers_are_rejected_with_the_rule(template, pairs, message) -> None:
     with pytest.raises(InvalidAnswerError, match=message):
         resolve_answers(template, "demo", parse_data_pairs(pairs, template))
+
+
+def test_supply_chain_answers_default_off_and_parse(template) -> None:
+    assert resolve_answers(template, "demo", {}).vendor is False
+    pairs = ["vendor=true", "registry_mirror=sparse+https://crates.example.com/index/"]
+    spec = resolve_answers(template, "demo", parse_data_pairs(pairs, template))
+    assert spec.vendor is True
+    assert spec.registry_mirror == "sparse+https://crates.example.com/index/"
 
 
 def test_explicit_package_name_is_validated(template) -> None:

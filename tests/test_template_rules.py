@@ -28,6 +28,8 @@ def copy(dst: Path, **data: object) -> None:
         {"copyright_year": "20x6"},
         {"targets": ["gpu"]},
         {"targets": ["cpu", "tpu"]},
+        {"registry_mirror": "http://mirror.example.com/index/"},
+        {"registry_mirror": "sparse+https://mirror.example.com/a b/"},
     ],
 )
 def test_copier_validators_reject(outside_tmp: Path, data: dict[str, object]) -> None:

@@ -98,8 +98,11 @@ def new(
         verify_toml(staged)
         status = LockfileStatus(generated=False, reason="not requested", attempted=False)
         if lockfile:
-            progress("resolving dependencies (Cargo.lock)")
-            status = generate_lockfile(staged)
+            if spec.vendor:
+                progress("resolving and vendoring dependencies (Cargo.lock, vendor/)")
+            else:
+                progress("resolving dependencies (Cargo.lock)")
+            status = generate_lockfile(staged, vendor=spec.vendor)
         files = tuple(sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file()))
         progress("moving the project into place")
         backups = place(staged, dst)

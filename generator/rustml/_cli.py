@@ -203,14 +203,17 @@ def _print_new(result: NewResult) -> None:
             f"  names: project '{escape(spec.project_name)}' -> Python package "
             f"'{spec.package_name}', crates '{spec.crate_prefix}-core', '{spec.crate_prefix}-py'",
         )
+    what, fix = ("Cargo.lock", "cargo generate-lockfile")
+    if spec.vendor:
+        what, fix = ("Cargo.lock and vendor/", "nox -s vendor")
     if result.lockfile.generated:
-        out.print("  Cargo.lock: resolved")
+        out.print(f"  {what}: resolved")
     elif not result.lockfile.attempted:
-        out.print("  Cargo.lock: not generated (--no-lock)")
+        out.print(f"  {what}: not generated (--no-lock); run `{fix}` in the project")
     else:
         err.print(
-            f"[yellow]warning:[/yellow] Cargo.lock was not generated "
-            f"({escape(result.lockfile.reason)}); run `cargo generate-lockfile` in the project "
+            f"[yellow]warning:[/yellow] {what} not generated "
+            f"({escape(result.lockfile.reason)}); run `{fix}` in the project "
             "when crates.io is reachable",
         )
     if result.backups:

@@ -1,4 +1,4 @@
-"""Steps after rendering: the Cargo lockfile and a parse check of every TOML file.
+"""Steps after rendering: the Cargo lockfiles (and vendor/), and a parse check of every TOML file.
 
 These run inside the temporary render directory, so a failure leaves nothing behind.
 """
@@ -19,18 +19,23 @@ from rustml.errors import RenderError
 __all__ = ["generate_lockfile", "verify_toml"]
 
 _LOCK_TIMEOUT_S = 180
+_VENDOR_TIMEOUT_S = 900
 
 
-def generate_lockfile(project: Path) -> LockfileStatus:
+def generate_lockfile(project: Path, *, vendor: bool = False) -> LockfileStatus:
     """Run ``cargo generate-lockfile`` in every workspace so the first build is reproducible.
 
     Besides the root workspace, a project can hold workspaces of its own (the firmware
-    in ``embedded/``). Never fails the render: without cargo or a reachable registry the
-    project is still complete, and the status says how to create the lockfiles later.
+    in ``embedded/``). With ``vendor`` (the project builds from ``vendor/`` alone),
+    ``cargo vendor`` resolves every workspace and copies the crates in one step.
+    Never fails the render: without cargo or a reachable registry the project is still
+    complete, and the status says how to create the lockfiles later.
     """
     cargo = shutil.which("cargo")
     if cargo is None:
         return LockfileStatus(generated=False, reason="cargo is not on PATH")
+    if vendor:
+        return _vendor(cargo, project)
     for root in _workspace_roots(project):
         reason = _lock_one(cargo, root)
         if reason is not None:
@@ -64,10 +69,31 @@ def _lock_one(cargo: str, root: Path) -> str | None:
     return lines[0].strip() if lines else f"cargo exited with {attempt.returncode}"
 
 
+def _vendor(cargo: str, project: Path) -> LockfileStatus:
+    """Lock every workspace and copy its crates into vendor/ (as ``nox -s vendor`` does)."""
+    cmd = [cargo, "vendor", "--quiet", "--versioned-dirs"]
+    for root in _workspace_roots(project)[1:]:
+        cmd += ["--sync", str((root / "Cargo.toml").relative_to(project))]
+    cmd.append("vendor")
+    env = dict(os.environ)
+    attempt = _run_cargo(cmd, project, env, timeout=_VENDOR_TIMEOUT_S)
+    if attempt.returncode != 0 and "is not installed" in attempt.stderr:
+        env["RUSTUP_TOOLCHAIN"] = "stable"  # see _lock_one
+        attempt = _run_cargo(cmd, project, env, timeout=_VENDOR_TIMEOUT_S)
+    if attempt.returncode == 0 and (project / "vendor").is_dir():
+        return LockfileStatus(generated=True)
+    shutil.rmtree(project / "vendor", ignore_errors=True)
+    lines = [ln for ln in attempt.stderr.splitlines() if ln.strip()]
+    reason = lines[0].strip() if lines else f"cargo vendor exited with {attempt.returncode}"
+    return LockfileStatus(generated=False, reason=reason)
+
+
 def _run_cargo(
     cmd: list[str],
     cwd: Path,
     env: dict[str, str],
+    *,
+    timeout: float = _LOCK_TIMEOUT_S,
 ) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
@@ -76,7 +102,7 @@ def _run_cargo(
             env=env,
             capture_output=True,
             text=True,
-            timeout=_LOCK_TIMEOUT_S,
+            timeout=timeout,
             check=False,
         )
     except subprocess.TimeoutExpired:

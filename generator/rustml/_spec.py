@@ -26,6 +26,7 @@ __all__ = ["ProjectSpec", "load_data_file", "parse_data_pairs", "resolve_answers
 _EMAIL_RE = re.compile(r'^[^@\s"<>,]+@[^@\s"<>,]+\.[^@\s"<>,]+$')
 _YEAR_RE = re.compile(r"^[0-9]{4}$")
 _FORBIDDEN_TEXT = re.compile(r'["\\\n\r\t<>]')
+_INDEX_URL_RE = re.compile(r"^(sparse\+)?https://[^\s\"'\\]+$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class ProjectSpec:
     python_min: str
     targets: tuple[str, ...]
     ci: str
+    vendor: bool
+    registry_mirror: str
 
     def as_data(self) -> dict[str, Any]:
         """The answers as Copier data."""
@@ -137,6 +140,10 @@ def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911, PL
     key = question.key
     if question.multiselect:
         return _validate_targets(question, value)
+    if question.type == "bool":
+        if not isinstance(value, bool):
+            raise InvalidAnswerError(f"{key} must be true or false, got {value!r}")
+        return value
     if not isinstance(value, str):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
@@ -164,6 +171,13 @@ def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911, PL
         if not value.strip() or len(value) > limit or _FORBIDDEN_TEXT.search(value):
             raise InvalidAnswerError(
                 f'{key} must be one line of 1 to {limit} characters without ", \\, < or >',
+            )
+        return value
+    if key == "registry_mirror":
+        if value and not _INDEX_URL_RE.match(value):
+            raise InvalidAnswerError(
+                f"registry_mirror '{value}' must be empty or an index URL starting with"
+                " sparse+https:// or https://",
             )
         return value
     return value

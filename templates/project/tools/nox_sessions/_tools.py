@@ -27,6 +27,29 @@ from pathlib import Path
 import nox
 
 EMULATOR_TIMEOUT_S = 300
+PROJECT = Path(__file__).resolve().parents[2]
+# Every Python package the sessions install, pinned with hashes (`nox -s lock` refreshes it).
+LOCKFILE = "requirements/dev.txt"
+
+
+def install_locked(session: nox.Session, *, project: bool = True) -> None:
+    """Installs the locked development environment, then (with `project`) this package.
+
+    The package is built from source against the locked maturin, without build isolation,
+    so nothing unpinned or unhashed enters the environment.
+    """
+    session.install("--require-hashes", "-r", LOCKFILE)
+    if project:
+        session.install("--no-deps", "--no-build-isolation", ".")
+
+
+def nested_workspaces() -> list[Path]:
+    """Manifests of the Cargo workspaces beside the root one (e.g. the firmware's)."""
+    return [
+        manifest.relative_to(PROJECT)
+        for manifest in sorted(PROJECT.glob("*/Cargo.toml"))
+        if "[workspace]" in manifest.read_text(encoding="utf-8")
+    ]
 
 
 def build_std() -> bool:
@@ -61,6 +84,19 @@ class Requirements:
         if path is None:
             self.missing.append(install)
         return path or ""
+
+    def cargo_tool(self, name: str, version: str) -> None:
+        """A cargo subcommand installed from crates.io, at least at the pinned `version`."""
+        install = f"cargo install --locked {name}@{version}"
+        found = output("cargo", name.removeprefix("cargo-"), "--version")
+        if found is None:
+            self.missing.append(install)
+            return
+        have = found.split()[-1]
+        if _version_tuple(have) < _version_tuple(version):
+            self.missing.append(f"{install}  # found {have}, older than the pinned {version}")
+        elif have != version:
+            self.session.log(f"{name} {have} (this project pins {version})")
 
     def add(self, install: str) -> None:
         """Records a missing requirement by the command that installs it."""
@@ -112,6 +148,11 @@ class Requirements:
         self.session.error(
             f"missing tools for the {name} session; install with:{fixes}\nthen retry"
         )
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    release = version.partition("-")[0]
+    return tuple(int(part) for part in release.split(".") if part.isdigit())
 
 
 def env_name(target: str) -> str:
