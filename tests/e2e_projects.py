@@ -80,6 +80,25 @@ def make_project(name: str, tmp_root: Path) -> Project:
     return proj
 
 
+def path_without(farm: Path, *tools: str) -> str:
+    """A PATH with every executable of the current one except `tools`.
+
+    Tools share directories with what the sessions need (cargo and wasm-bindgen in
+    ~/.cargo/bin, qemu and node in /usr/bin), so the PATH is a directory of links.
+    """
+    farm.mkdir(exist_ok=True)
+    for directory in os.environ["PATH"].split(os.pathsep):
+        if not Path(directory).is_dir():
+            continue
+        for exe in Path(directory).iterdir():
+            link = farm / exe.name
+            if exe.name in tools or link.exists() or link.is_symlink():
+                continue
+            if exe.is_file() and os.access(exe, os.X_OK):
+                link.symlink_to(exe)
+    return str(farm)
+
+
 def clear_projects() -> None:
     """Forget the cached projects (their directory is about to be removed)."""
     _PROJECTS.clear()

@@ -11,7 +11,6 @@ RUSTML_BUILD_STD=1 with RUSTUP_TOOLCHAIN=debian-web, which .ci/install sets up.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .e2e_checks import *  # noqa: F403 (pytest collects the common checks here)
-from .e2e_projects import Project, make_project
+from .e2e_projects import Project, make_project, path_without
 
 NAME = "My-Proj_2"
 pytestmark = pytest.mark.e2e
@@ -71,25 +70,6 @@ def nox_fails(project: Project, session: str, env: dict[str, str]) -> str:
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out[-3000:]
     return out
-
-
-def path_without(farm: Path, *tools: str) -> str:
-    """A PATH with every executable of the current one except `tools`.
-
-    Tools share directories with what the sessions need (cargo and wasm-bindgen in
-    ~/.cargo/bin, qemu and node in /usr/bin), so the PATH is a directory of links.
-    """
-    farm.mkdir(exist_ok=True)
-    for directory in os.environ["PATH"].split(os.pathsep):
-        if not Path(directory).is_dir():
-            continue
-        for exe in Path(directory).iterdir():
-            link = farm / exe.name
-            if exe.name in tools or link.exists() or link.is_symlink():
-                continue
-            if exe.is_file() and os.access(exe, os.X_OK):
-                link.symlink_to(exe)
-    return str(farm)
 
 
 def test_embedded_firmware_runs_in_qemu(project: Project) -> None:
