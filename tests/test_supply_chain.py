@@ -9,6 +9,7 @@ import re
 
 import pytest
 import tomllib
+import yaml
 
 from .conftest import RenderFn
 
@@ -107,3 +108,20 @@ def test_toolchain_is_pinned_with_the_components_sessions_need(render: RenderFn)
     toolchain = tomllib.loads((root / "rust-toolchain.toml").read_text())["toolchain"]
     assert re.fullmatch(r"1\.\d+\.\d+", toolchain["channel"])
     assert {"rustfmt", "clippy"} <= set(toolchain["components"])
+
+
+@pytest.mark.parametrize("vendor", [False, True])
+def test_ci_audits_with_actions_pinned_by_sha(render: RenderFn, vendor: bool) -> None:
+    root = render(targets=["cpu", "gpu", "wasm", "embedded"], vendor=vendor).path
+    text = (root / ".github" / "workflows" / "ci.yml").read_text()
+    uses = re.findall(r"uses: (\S+)(.*)", text)
+    assert len(uses) > 10
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), (action, comment)
+    ci = yaml.safe_load(text)
+    steps = [step.get("run", "") for step in ci["jobs"]["audit"]["steps"]]
+    assert "pipx run nox -s audit" in steps
+    assert any("cargo install --locked cargo-deny@" in step for step in steps)
+    assert any("nox -s vendor" in step for step in steps) is vendor
+    assert "audit" in ci["jobs"]["all-green"]["needs"]
