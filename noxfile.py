@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "venv"
@@ -30,3 +34,21 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+
+
+@nox.session(name="template-lock")
+def template_lock(session: nox.Session) -> None:
+    """Re-resolve the template's requirements/dev.txt through a generated project's `lock`.
+
+    The lock is universal (markers per Python version) from Python 3.10 up, so one file
+    serves every `python_min`.
+    """
+    session.install("-e", ".", "nox", "uv")
+    with tempfile.TemporaryDirectory() as tmp:  # outside the repo: cargo walks up
+        project = Path(tmp) / "lockdemo"
+        session.run("rustml", "new", str(project), "--defaults", "--no-lock")
+        with session.chdir(project):
+            session.run("nox", "-s", "lock")
+        target = Path(__file__).parent / "templates/project/requirements/dev.txt"
+        shutil.copyfile(project / "requirements/dev.txt", target)
+    session.log(f"refreshed {target}")
