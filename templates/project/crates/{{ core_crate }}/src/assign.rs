@@ -38,9 +38,11 @@ pub(crate) const BLOCK: usize = 8;
 /// Centroids scored per pass.
 const GROUP: usize = 4;
 
-/// Centroids in the form the kernel reads: `-2c` row-major and `|c|²`.
+/// Centroids in the form the kernel reads: `-2c` (row-major, each value
+/// repeated across the lanes of a block, so the inner loop multiplies two
+/// vectors straight from memory) and `|c|²`.
 pub(crate) struct Prepared<F> {
-    neg2c: Vec<F>,
+    neg2c: Vec<[F; BLOCK]>,
     norms: Vec<F>,
     d: usize,
 }
@@ -52,7 +54,7 @@ impl<F: Float> Prepared<F> {
         let neg2c = centroids
             .as_slice()
             .iter()
-            .map(|&c| F::ZERO - two * c)
+            .map(|&c| [F::ZERO - two * c; BLOCK])
             .collect();
         let norms = centroids
             .rows()
@@ -147,8 +149,8 @@ fn nearest_in_block<F: Float>(xt: &[[F; BLOCK]], cents: &Prepared<F>) -> [u32; B
         }
         for (f, x) in xt.iter().enumerate() {
             for (g, lanes) in acc.iter_mut().enumerate() {
-                let w = cents.neg2c[(j + g) * d + f];
-                for (a, &v) in lanes.iter_mut().zip(x) {
+                let w = &cents.neg2c[(j + g) * d + f];
+                for ((a, &v), &w) in lanes.iter_mut().zip(x).zip(w) {
                     *a = *a + w * v;
                 }
             }
@@ -161,8 +163,8 @@ fn nearest_in_block<F: Float>(xt: &[[F; BLOCK]], cents: &Prepared<F>) -> [u32; B
     for jj in j..k {
         let mut lanes = [cents.norms[jj]; BLOCK];
         for (f, x) in xt.iter().enumerate() {
-            let w = cents.neg2c[jj * d + f];
-            for (a, &v) in lanes.iter_mut().zip(x) {
+            let w = &cents.neg2c[jj * d + f];
+            for ((a, &v), &w) in lanes.iter_mut().zip(x).zip(w) {
                 *a = *a + w * v;
             }
         }
