@@ -38,29 +38,44 @@ pub(crate) const BLOCK: usize = 8;
 /// Centroids scored per pass.
 const GROUP: usize = 4;
 
-/// Centroids in the form the kernel reads: `-2c` (row-major, each value
-/// repeated across the lanes of a block, so the inner loop multiplies two
-/// vectors straight from memory) and `|c|²`.
+/// Centroids in the form the kernel reads: `|c|²`, and `-2c` with every value
+/// repeated across the lanes of a block (so the inner loop multiplies two
+/// vectors straight from memory), laid out in the order the loop walks it:
+/// `[group][feature][centroid in group]`, then the last `k % GROUP` centroids
+/// `[centroid][feature]`. Fixed-size arrays keep bounds checks out of the loop.
 pub(crate) struct Prepared<F> {
-    neg2c: Vec<[F; BLOCK]>,
+    groups: Vec<[[F; BLOCK]; GROUP]>,
+    rest: Vec<[F; BLOCK]>,
     norms: Vec<F>,
     d: usize,
 }
 
 impl<F: Float> Prepared<F> {
     pub(crate) fn new(centroids: MatRef<'_, F>) -> Self {
-        let d = centroids.n_cols();
+        let (k, d) = (centroids.n_rows(), centroids.n_cols());
         let two = F::from_f64(2.0);
-        let neg2c = centroids
-            .as_slice()
-            .iter()
-            .map(|&c| [F::ZERO - two * c; BLOCK])
+        let lanes = |j: usize, f: usize| [F::ZERO - two * centroids.row(j)[f]; BLOCK];
+        let n_grouped = k - k % GROUP;
+        let mut groups = Vec::with_capacity(n_grouped / GROUP * d);
+        for j in (0..n_grouped).step_by(GROUP) {
+            for f in 0..d {
+                groups.push(core::array::from_fn(|g| lanes(j + g, f)));
+            }
+        }
+        let rest = (n_grouped..k)
+            .flat_map(|j| (0..d).map(move |f| (j, f)))
+            .map(|(j, f)| lanes(j, f))
             .collect();
         let norms = centroids
             .rows()
             .map(|c| c.iter().fold(F::ZERO, |s, &v| s + v * v))
             .collect();
-        Self { neg2c, norms, d }
+        Self {
+            groups,
+            rest,
+            norms,
+            d,
+        }
     }
 
     fn k(&self) -> usize {
@@ -138,18 +153,14 @@ fn nearest_blocks<F: Float>(
 
 #[inline(always)]
 fn nearest_in_block<F: Float>(xt: &[[F; BLOCK]], cents: &Prepared<F>) -> [u32; BLOCK] {
-    let (d, k) = (cents.d, cents.k());
+    let d = cents.d;
     let mut best_score = [F::MAX; BLOCK];
     let mut best = [0_u32; BLOCK];
-    let mut j = 0;
-    while j + GROUP <= k {
-        let mut acc = [[F::ZERO; BLOCK]; GROUP];
-        for (g, lanes) in acc.iter_mut().enumerate() {
-            *lanes = [cents.norms[j + g]; BLOCK];
-        }
-        for (f, x) in xt.iter().enumerate() {
-            for (g, lanes) in acc.iter_mut().enumerate() {
-                let w = &cents.neg2c[(j + g) * d + f];
+    for (gi, weights) in cents.groups.chunks_exact(d).enumerate() {
+        let j = gi * GROUP;
+        let mut acc: [[F; BLOCK]; GROUP] = core::array::from_fn(|g| [cents.norms[j + g]; BLOCK]);
+        for (x, w) in xt.iter().zip(weights) {
+            for (lanes, w) in acc.iter_mut().zip(w) {
                 for ((a, &v), &w) in lanes.iter_mut().zip(x).zip(w) {
                     *a = *a + w * v;
                 }
@@ -158,17 +169,17 @@ fn nearest_in_block<F: Float>(xt: &[[F; BLOCK]], cents: &Prepared<F>) -> [u32; B
         for (g, lanes) in acc.iter().enumerate() {
             keep_smaller(&mut best_score, &mut best, lanes, j + g);
         }
-        j += GROUP;
     }
-    for jj in j..k {
-        let mut lanes = [cents.norms[jj]; BLOCK];
-        for (f, x) in xt.iter().enumerate() {
-            let w = &cents.neg2c[jj * d + f];
+    let first_rest = cents.k() - cents.rest.len() / d.max(1);
+    for (r, weights) in cents.rest.chunks_exact(d).enumerate() {
+        let j = first_rest + r;
+        let mut lanes = [cents.norms[j]; BLOCK];
+        for (x, w) in xt.iter().zip(weights) {
             for ((a, &v), &w) in lanes.iter_mut().zip(x).zip(w) {
                 *a = *a + w * v;
             }
         }
-        keep_smaller(&mut best_score, &mut best, &lanes, jj);
+        keep_smaller(&mut best_score, &mut best, &lanes, j);
     }
     best
 }
@@ -189,5 +200,46 @@ fn keep_smaller<F: Float>(
         let smaller = score[l] < best_score[l];
         best_score[l] = if smaller { score[l] } else { best_score[l] };
         best[l] = if smaller { j } else { best[l] };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The argmin of `|c|² - 2c·x` computed one point and one centroid at a time.
+    fn reference(rows: &[f64], centroids: &[f64], d: usize) -> Vec<usize> {
+        rows.chunks_exact(d)
+            .map(|x| {
+                let score = |c: &[f64]| {
+                    let norm = c.iter().fold(0.0, |s, &v| s + v * v);
+                    c.iter().zip(x).fold(norm, |s, (&c, &v)| s + (-2.0 * c) * v)
+                };
+                let mut best = (0, f64::MAX);
+                for (j, c) in centroids.chunks_exact(d).enumerate() {
+                    if score(c) < best.1 {
+                        best = (j, score(c));
+                    }
+                }
+                best.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_groups_and_remainders_agree_with_the_reference() {
+        let value = |i: usize| ((i * 7919) % 101) as f64 / 10.0 - 5.0;
+        for d in 1..=5 {
+            for k in 1..=9 {
+                for n in [0, 1, 7, 8, 9, 17] {
+                    let rows: Vec<f64> = (0..n * d).map(value).collect();
+                    let centroids: Vec<f64> = (0..k * d).map(|i| value(i + 1000)).collect();
+                    let prepared = Prepared::new(MatRef::new(&centroids, d).unwrap());
+                    let mut got = vec![usize::MAX; n];
+                    for_each_nearest(&rows, &prepared, |i, j| got[i] = j);
+                    assert_eq!(got, reference(&rows, &centroids, d), "d={d} k={k} n={n}");
+                }
+            }
+        }
     }
 }
