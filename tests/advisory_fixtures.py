@@ -21,17 +21,22 @@ from typing import Any
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-__all__ = ["OsvService", "make_advisory_db", "osv_service"]
+__all__ = ["OsvService", "git_repository", "make_advisory_db", "osv_service"]
+
+
+def git_repository(path: Path, message: str) -> Path:
+    """Make the directory `path` a git repository whose `main` branch holds its files."""
+    git = ["git", "-C", str(path), "-c", "user.name=rustml", "-c", "user.email=rustml@invalid"]
+    subprocess.run([*git, "init", "--quiet", "--initial-branch", "main"], check=True)
+    subprocess.run([*git, "add", "--all"], check=True)
+    subprocess.run([*git, "commit", "--quiet", "--message", message], check=True)
+    return path
 
 
 def make_advisory_db(dst: Path) -> Path:
     """Copy the fixture database to `dst` as a git repository with a `main` branch."""
     shutil.copytree(FIXTURES / "advisory-db", dst)
-    git = ["git", "-C", str(dst), "-c", "user.name=rustml", "-c", "user.email=rustml@invalid"]
-    subprocess.run([*git, "init", "--quiet", "--initial-branch", "main"], check=True)
-    subprocess.run([*git, "add", "--all"], check=True)
-    subprocess.run([*git, "commit", "--quiet", "--message", "fixture advisories"], check=True)
-    return dst
+    return git_repository(dst, "fixture advisories")
 
 
 @dataclass

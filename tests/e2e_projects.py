@@ -60,6 +60,12 @@ class Project:
 _PROJECTS: dict[str, Project] = {}
 
 
+def clean_env() -> dict[str, str]:
+    """This process's environment without what would leak into a generated project's
+    builds (our virtualenv, a shared cargo target directory)."""
+    return {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "CARGO_TARGET_DIR"}}
+
+
 def make_project(name: str, tmp_root: Path) -> Project:
     """Render, set up a venv and install CASES[name] once per test process."""
     if name in _PROJECTS:
@@ -69,7 +75,7 @@ def make_project(name: str, tmp_root: Path) -> Project:
     base = Path(tempfile.mkdtemp(prefix="rustml-e2e-", dir=tmp_root))
     assert REPO not in base.parents
     result = rustml.new(base / name, data=CASES[name], lockfile=True)
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "CARGO_TARGET_DIR"}}
+    env = clean_env()
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"

@@ -11,7 +11,6 @@ request sent to a closed port on 127.0.0.1, which a control check proves really 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -23,8 +22,8 @@ from pathlib import Path
 import pytest
 import rustml
 
-from .advisory_fixtures import OsvService, make_advisory_db, osv_service
-from .e2e_projects import path_without
+from .advisory_fixtures import OsvService, git_repository, make_advisory_db, osv_service
+from .e2e_projects import clean_env, path_without
 
 pytestmark = pytest.mark.e2e
 
@@ -63,15 +62,11 @@ def advisories(workdir: Path, osv: OsvService) -> dict[str, str]:
     }
 
 
-def base_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "CARGO_TARGET_DIR"}}
-
-
 def nox(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "nox", *args],
         cwd=root,
-        env={**base_env(), **env},
+        env={**clean_env(), **env},
         capture_output=True,
         text=True,
         timeout=1800,
@@ -120,10 +115,7 @@ def git_crate(where: Path) -> str:
         'license = "MIT"\n'
     )
     (where / "src" / "lib.rs").write_text("//! Fixture.\n")
-    git = ["git", "-C", str(where), "-c", "user.name=t", "-c", "user.email=t@invalid"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "fixture"], check=True)
+    git_repository(where, "fixture")
     return where.as_uri()
 
 
@@ -211,7 +203,7 @@ def test_the_blocked_environment_really_blocks_the_registry(tmp_path: Path) -> N
         '[dependencies]\nitoa = "1"\n'
     )
     (crate / "src" / "lib.rs").write_text("")
-    env = {**base_env(), **blocked_env(tmp_path)}
+    env = {**clean_env(), **blocked_env(tmp_path)}
     del env["CARGO_NET_OFFLINE"]  # let it try the network: the proxy must stop it
     proc = subprocess.run(
         ["cargo", "generate-lockfile"],

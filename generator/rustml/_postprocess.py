@@ -56,17 +56,10 @@ def _workspace_roots(project: Path) -> list[Path]:
 
 def _lock_one(cargo: str, root: Path) -> str | None:
     """Resolve one workspace's lockfile; the reason on failure, else None."""
-    env = dict(os.environ)
-    attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], root, env)
-    if attempt.returncode != 0 and "is not installed" in attempt.stderr:
-        # The project pins a toolchain this machine lacks and rustup cannot fetch it;
-        # resolution does not depend on the toolchain, so use the default one.
-        env["RUSTUP_TOOLCHAIN"] = "stable"
-        attempt = _run_cargo([cargo, "generate-lockfile", "--quiet"], root, env)
+    attempt = _run_cargo_any_toolchain([cargo, "generate-lockfile", "--quiet"], root)
     if attempt.returncode == 0 and (root / "Cargo.lock").is_file():
         return None
-    lines = [ln for ln in attempt.stderr.splitlines() if ln.strip()]
-    return lines[0].strip() if lines else f"cargo exited with {attempt.returncode}"
+    return _first_error(attempt)
 
 
 def _vendor(cargo: str, project: Path) -> LockfileStatus:
@@ -75,17 +68,33 @@ def _vendor(cargo: str, project: Path) -> LockfileStatus:
     for root in _workspace_roots(project)[1:]:
         cmd += ["--sync", str((root / "Cargo.toml").relative_to(project))]
     cmd.append("vendor")
-    env = dict(os.environ)
-    attempt = _run_cargo(cmd, project, env, timeout=_VENDOR_TIMEOUT_S)
-    if attempt.returncode != 0 and "is not installed" in attempt.stderr:
-        env["RUSTUP_TOOLCHAIN"] = "stable"  # see _lock_one
-        attempt = _run_cargo(cmd, project, env, timeout=_VENDOR_TIMEOUT_S)
+    attempt = _run_cargo_any_toolchain(cmd, project, timeout=_VENDOR_TIMEOUT_S)
     if attempt.returncode == 0 and (project / "vendor").is_dir():
         return LockfileStatus(generated=True)
     shutil.rmtree(project / "vendor", ignore_errors=True)
+    return LockfileStatus(generated=False, reason=_first_error(attempt))
+
+
+def _run_cargo_any_toolchain(
+    cmd: list[str], cwd: Path, *, timeout: float = _LOCK_TIMEOUT_S
+) -> subprocess.CompletedProcess[str]:
+    """Run `cmd`; if the project's pinned toolchain is missing, again with the default one.
+
+    rustup cannot always fetch the pinned toolchain (offline machines), and resolving
+    or vendoring dependencies does not depend on the toolchain.
+    """
+    env = dict(os.environ)
+    attempt = _run_cargo(cmd, cwd, env, timeout=timeout)
+    if attempt.returncode != 0 and "is not installed" in attempt.stderr:
+        env["RUSTUP_TOOLCHAIN"] = "stable"
+        attempt = _run_cargo(cmd, cwd, env, timeout=timeout)
+    return attempt
+
+
+def _first_error(attempt: subprocess.CompletedProcess[str]) -> str:
+    """Cargo's first stderr line, as the one-line reason shown to the user."""
     lines = [ln for ln in attempt.stderr.splitlines() if ln.strip()]
-    reason = lines[0].strip() if lines else f"cargo vendor exited with {attempt.returncode}"
-    return LockfileStatus(generated=False, reason=reason)
+    return lines[0].strip() if lines else f"cargo exited with {attempt.returncode}"
 
 
 def _run_cargo(

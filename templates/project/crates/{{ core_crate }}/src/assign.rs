@@ -170,7 +170,7 @@ fn nearest_in_block<F: Float>(xt: &[[F; BLOCK]], cents: &Prepared<F>) -> [u32; B
             keep_smaller(&mut best_score, &mut best, lanes, j + g);
         }
     }
-    let first_rest = cents.k() - cents.rest.len() / d.max(1);
+    let first_rest = cents.k() - cents.k() % GROUP;
     for (r, weights) in cents.rest.chunks_exact(d).enumerate() {
         let j = first_rest + r;
         let mut lanes = [cents.norms[j]; BLOCK];
