@@ -19,9 +19,11 @@
 //!   slow software routine, and fusing would change the rounding. The AVX2
 //!   copy therefore computes exactly the same numbers as the portable one,
 //!   and results do not depend on the machine's instruction set.
-//! * On `x86_64` with `std`, the same code is compiled a second time with
-//!   AVX2 enabled and picked at run time, so portable wheels still get 8-wide
-//!   vectors on CPUs that have them.
+//! * On `x86_64` with `std`, the kernel is picked at run time, so portable
+//!   wheels still get 8-wide vectors on CPUs that have them: `f32` goes to
+//!   [`avx2`], written with intrinsics (an in-register transpose, 8 centroids
+//!   per pass), and `f64` to this same loop compiled with AVX2 enabled. Both
+//!   compute exactly the numbers the portable loop computes.
 
 // `#[inline(always)]` below is what compiles the shared loop into the AVX2 copy: a call
 // that is not inlined would run the portable code.
@@ -32,6 +34,9 @@ use alloc::vec::Vec;
 
 use crate::float::Float;
 use crate::matrix::MatRef;
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod avx2;
 
 /// Points per block: one AVX2 register of `f32` lanes.
 pub(crate) const BLOCK: usize = 8;
@@ -48,6 +53,9 @@ pub(crate) struct Prepared<F> {
     rest: Vec<[F; BLOCK]>,
     norms: Vec<F>,
     d: usize,
+    /// The same centroids for the `f32` AVX2 kernel, when both apply.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    avx2: Option<avx2::Centroids>,
 }
 
 impl<F: Float> Prepared<F> {
@@ -75,6 +83,10 @@ impl<F: Float> Prepared<F> {
             rest,
             norms,
             d,
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            avx2: F::as_f32_slice(centroids.as_slice())
+                .filter(|_| std::is_x86_feature_detected!("avx2"))
+                .map(|c| avx2::Centroids::new(MatRef::from_rows(c, d))),
         }
     }
 
@@ -94,6 +106,13 @@ pub(crate) fn for_each_nearest<F: Float>(
     centroids: &Prepared<F>,
     visit: impl FnMut(usize, usize),
 ) {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if let (Some(rows), Some(cents)) = (F::as_f32_slice(rows), &centroids.avx2) {
+        // SAFETY: `centroids.avx2` is only built after `is_x86_feature_detected!`
+        // confirmed AVX2, which is all `avx2::for_each_nearest` requires.
+        unsafe { avx2::for_each_nearest(rows, cents, visit) };
+        return;
+    }
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: `nearest_avx2` only requires that the CPU supports AVX2,
@@ -224,6 +243,26 @@ mod tests {
                 best.0
             })
             .collect()
+    }
+
+    /// Whatever path `for_each_nearest` takes for f32 (AVX2 where the CPU has
+    /// it) gives the labels of the portable loop, for every tile/remainder shape.
+    #[test]
+    fn dispatched_f32_kernel_agrees_with_the_portable_loop() {
+        let value = |i: usize| ((i * 7919) % 101) as f32 / 10.0 - 5.0;
+        for d in [1, 3, 7, 8, 9, 16, 17, 24] {
+            for k in [1, 2, 7, 8, 9, 17] {
+                for n in [0, 1, 7, 8, 9, 23] {
+                    let rows: Vec<f32> = (0..n * d).map(value).collect();
+                    let centroids: Vec<f32> = (0..k * d).map(|i| value(i + 1000)).collect();
+                    let prepared = Prepared::new(MatRef::new(&centroids, d).unwrap());
+                    let (mut got, mut want) = (vec![usize::MAX; n], vec![usize::MAX; n]);
+                    for_each_nearest(&rows, &prepared, |i, j| got[i] = j);
+                    nearest_blocks(&rows, &prepared, |i, j| want[i] = j);
+                    assert_eq!(got, want, "d={d} k={k} n={n}");
+                }
+            }
+        }
     }
 
     #[test]

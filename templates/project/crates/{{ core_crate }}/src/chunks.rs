@@ -26,13 +26,10 @@ where
     let n_cols = x.n_cols();
     let chunks = x.as_slice().chunks(CHUNK_ROWS * n_cols);
     #[cfg(feature = "parallel")]
-    {
+    if let Some(group) = parallel_group() {
         use alloc::vec::Vec;
         use rayon::prelude::*;
         let chunks: Vec<&[F]> = chunks.collect();
-        // Partials are materialised a group at a time so memory stays
-        // bounded by the group size, not by n_rows / CHUNK_ROWS.
-        let group = rayon::current_num_threads() * 2;
         for batch in chunks.chunks(group) {
             let partials: Vec<T> = batch
                 .par_iter()
@@ -40,8 +37,8 @@ where
                 .collect();
             partials.into_iter().for_each(&mut merge);
         }
+        return;
     }
-    #[cfg(not(feature = "parallel"))]
     for c in chunks {
         merge(map(MatRef::from_rows(c, n_cols)));
     }
@@ -69,11 +66,10 @@ pub(crate) fn map_merge_mut<F, O, T, M, R>(
         .chunks(CHUNK_ROWS * n_cols)
         .zip(out.chunks_mut(CHUNK_ROWS * out_cols));
     #[cfg(feature = "parallel")]
-    {
+    if let Some(group) = parallel_group() {
         use alloc::vec::Vec;
         use rayon::prelude::*;
         let mut chunks: Vec<(&[F], &mut [O])> = chunks.collect();
-        let group = rayon::current_num_threads() * 2;
         for batch in chunks.chunks_mut(group) {
             let partials: Vec<T> = batch
                 .par_iter_mut()
@@ -81,9 +77,22 @@ pub(crate) fn map_merge_mut<F, O, T, M, R>(
                 .collect();
             partials.into_iter().for_each(&mut merge);
         }
+        return;
     }
-    #[cfg(not(feature = "parallel"))]
     for (c, o) in chunks {
         merge(map(MatRef::from_rows(c, n_cols), o));
     }
+}
+
+/// Chunks handed to rayon per batch, or `None` to run on the calling thread.
+///
+/// Partials are materialised a batch at a time, so memory stays bounded by
+/// the batch, not by `n_rows / CHUNK_ROWS`; each batch ends in a join, so a
+/// batch holds several chunks per thread to keep that wait short. With one
+/// thread the pool would only add a hand-off per batch: the same chunks run
+/// inline, in the same order, with the same results.
+#[cfg(feature = "parallel")]
+fn parallel_group() -> Option<usize> {
+    let threads = rayon::current_num_threads();
+    (threads > 1).then_some(threads * 16)
 }

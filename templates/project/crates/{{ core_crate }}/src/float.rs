@@ -42,6 +42,10 @@ pub trait Float:
     /// Square root (via `libm`, so it also works without `std`).
     #[must_use]
     fn sqrt(self) -> Self;
+    /// The slice itself when `Self` is `f32`, else `None`: how kernels pick an
+    /// `f32`-only SIMD path without casting pointers.
+    #[doc(hidden)]
+    fn as_f32_slice(values: &[Self]) -> Option<&[f32]>;
 }
 
 impl Float for f32 {
@@ -71,6 +75,11 @@ impl Float for f32 {
     fn sqrt(self) -> Self {
         libm::sqrtf(self)
     }
+
+    #[inline]
+    fn as_f32_slice(values: &[Self]) -> Option<&[f32]> {
+        Some(values)
+    }
 }
 
 impl Float for f64 {
@@ -95,6 +104,11 @@ impl Float for f64 {
     #[inline]
     fn sqrt(self) -> Self {
         libm::sqrt(self)
+    }
+
+    #[inline]
+    fn as_f32_slice(_: &[Self]) -> Option<&[f32]> {
+        None
     }
 }
 
