@@ -14,10 +14,11 @@ from rustml._render import read_answers, render
 from rustml._result import LockfileStatus, NewResult
 from rustml._spec import load_data_file, parse_data_pairs, resolve_answers
 from rustml._template import load_template
+from rustml._update import diff, update
 from rustml._version import __version__
 from rustml.errors import InvalidNameError
 
-__all__ = ["new"]
+__all__ = ["diff", "new", "update"]
 
 #: Called with a short description of each step as it starts (the CLI shows a spinner).
 Progress = Callable[[str], None]

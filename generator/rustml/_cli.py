@@ -20,6 +20,7 @@ from rich.markup import escape
 from rustml import _api
 from rustml._result import NewResult
 from rustml._template import load_template
+from rustml._update import UpdateResult
 from rustml._version import __version__
 from rustml.errors import EXIT_FAILURE, RustmlError, UserError
 
@@ -222,6 +223,184 @@ def _print_new(result: NewResult) -> None:
     out.print(f"  cd {escape(str(result.path))}")
     out.print(escape("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]'"))
     out.print("  pytest && cargo test --workspace    # or: nox")
+
+
+class ConflictStyle(str, Enum):
+    """How ``update`` leaves conflicts."""
+
+    inline = "inline"
+    rej = "rej"
+
+
+@app.command()
+def update(
+    path: Annotated[str, typer.Argument(help="The project (a clean git checkout).")] = ".",
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer; repeatable."),
+    ] = None,
+    defaults: Annotated[
+        bool,
+        typer.Option(
+            "--defaults",
+            help="Questions new in this template take their defaults (update never prompts).",
+        ),
+    ] = True,
+    conflict: Annotated[
+        ConflictStyle,
+        typer.Option(
+            "--conflict",
+            help="Leave conflicts as inline markers, or as .rej files beside the file.",
+        ),
+    ] = ConflictStyle.inline,
+    pretend: Annotated[
+        bool, typer.Option("--pretend", help="Show what would change; write nothing.")
+    ] = False,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format of the summary.")
+    ] = OutputFormat.text,
+) -> None:
+    """Bring a project to this rustml's template, keeping every edit its owners made.
+
+    Works offline: every released template version ships with rustml. Exit status: 0
+    updated or already up to date, 1 conflicts to resolve, 2 refused (nothing changed).
+    """
+    del defaults  # the only behaviour; the flag is accepted for copier's muscle memory
+    progress, stop = _progress(fmt)
+    with _handle_errors():
+        try:
+            result = _api.update(
+                path,
+                data_pairs=data or [],
+                conflict=conflict.value,
+                pretend=pretend,
+                progress=progress,
+            )
+        finally:
+            stop()
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(_update_json(result)))
+    else:
+        _print_update(result)
+    if result.conflicts:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def _update_json(result: UpdateResult) -> dict[str, Any]:
+    return {
+        "path": str(result.path),
+        "from_version": result.from_version,
+        "to_version": result.to_version,
+        "up_to_date": result.up_to_date,
+        "pretend": result.pretend,
+        "changed": list(result.changed),
+        "merged": list(result.merged),
+        "added": list(result.added),
+        "removed": list(result.removed),
+        "conflicts": list(result.conflicts),
+        "kept": list(result.kept),
+        "migrations": list(result.migrations),
+        "lockfile": None
+        if result.lockfile is None
+        else {"refreshed": result.lockfile.generated, "reason": result.lockfile.reason},
+        "answers": {k: {"from": a, "to": b} for k, (a, b) in result.answers.items()},
+        "seconds": round(result.seconds, 3),
+    }
+
+
+def _print_update(result: UpdateResult) -> None:
+    where = escape(str(result.path))
+    if result.up_to_date:
+        out.print(f"{where} is up to date (template v{result.to_version}); nothing changed")
+        return
+    verb = "Would update" if result.pretend else "Updated"
+    out.print(
+        f"[green]{verb}[/green] {where}: template v{result.from_version} -> "
+        f"v{result.to_version} ({result.seconds:.1f} s)",
+    )
+    for key, (old, new) in result.answers.items():
+        out.print(f"  answer {key}: {escape(repr(old))} -> {escape(repr(new))}")
+    for label, files in (
+        ("changed", result.changed),
+        ("merged with your edits", result.merged),
+        ("added", result.added),
+        ("removed", result.removed),
+        ("kept as you have them", result.kept),
+    ):
+        if files:
+            out.print(f"  {label} ({len(files)}): {escape(', '.join(files))}")
+    for migration in result.migrations:
+        out.print(f"  migration {escape(migration)}")
+    _print_update_outcome(result)
+
+
+def _print_update_outcome(result: UpdateResult) -> None:
+    """The lockfile line, then conflicts and how to resolve or undo them."""
+    if result.lockfile is not None:
+        if result.lockfile.generated:
+            out.print("  Cargo.lock: in line with the manifests")
+        else:
+            err.print(
+                f"[yellow]warning:[/yellow] Cargo.lock not refreshed "
+                f"({escape(result.lockfile.reason)}); run `cargo metadata` in the project",
+            )
+    if not result.conflicts:
+        if not result.pretend:
+            out.print("  review with git diff, then commit")
+        return
+    how = (
+        "conflict markers (<<<<<<< before updating / >>>>>>> after updating)"
+        if result.conflict_mode == "inline"
+        else "the template's change in a .rej file beside each"
+    )
+    err.print(
+        f"[yellow]conflicts[/yellow] ({len(result.conflicts)}), with {how}: "
+        f"{escape(', '.join(result.conflicts))}",
+    )
+    if not result.pretend:
+        err.print(
+            "  resolve them, then git add -A && git commit; "
+            "or undo the whole update: git reset --hard && git clean -fd",
+        )
+
+
+@app.command()
+def diff(
+    path: Annotated[str, typer.Argument(help="The project.")] = ".",
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.text,
+) -> None:
+    """Show what a project changed relative to a clean render of its template.
+
+    The render uses the project's recorded template version and answers; the summary
+    line says whether this rustml has a newer template.
+    """
+    with _handle_errors():
+        result = _api.diff(path)
+    if fmt is OutputFormat.json:
+        payload = {
+            "path": str(result.path),
+            "version": result.version,
+            "latest": result.latest,
+            "update_available": result.update_available,
+            "files": [{"path": f.path, "status": f.status} for f in result.files],
+        }
+        out.print_json(json.dumps(payload))
+        return
+    for file in result.files:
+        out.print(escape(file.diff), end="")
+    summary = (
+        f"{len(result.files)} file(s) differ from template v{result.version}"
+        if result.files
+        else f"no changes relative to template v{result.version}"
+    )
+    available = (
+        f"; update available: v{result.latest} (rustml update)"
+        if result.update_available
+        else "; up to date"
+    )
+    err.print(summary + available)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from tomlkit.exceptions import TOMLKitError
 from rustml._result import LockfileStatus
 from rustml.errors import RenderError
 
-__all__ = ["generate_lockfile", "verify_toml"]
+__all__ = ["generate_lockfile", "refresh_lockfiles", "verify_toml"]
 
 _LOCK_TIMEOUT_S = 180
 _VENDOR_TIMEOUT_S = 900
@@ -41,6 +41,32 @@ def generate_lockfile(project: Path, *, vendor: bool = False) -> LockfileStatus:
         if reason is not None:
             where = "" if root == project else f" ({root.relative_to(project)})"
             return LockfileStatus(generated=False, reason=reason + where)
+    return LockfileStatus(generated=True)
+
+
+def refresh_lockfiles(project: Path) -> LockfileStatus:
+    """Bring every workspace's Cargo.lock in line with its manifests after an update.
+
+    ``cargo metadata`` adds what new manifests need and drops what they no longer use,
+    without upgrading anything else (unlike ``cargo update``); a workspace new to the
+    project gets a fresh lockfile. Offline first (the local registry cache usually has
+    everything), then online.
+    """
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return LockfileStatus(generated=False, reason="cargo is not on PATH")
+    for root in _workspace_roots(project):
+        sub = (
+            ["metadata", "--format-version", "1"]
+            if (root / "Cargo.lock").is_file()
+            else ["generate-lockfile"]
+        )
+        attempt = _run_cargo_any_toolchain([cargo, *sub, "--quiet", "--offline"], root)
+        if attempt.returncode != 0:
+            attempt = _run_cargo_any_toolchain([cargo, *sub, "--quiet"], root)
+        if attempt.returncode != 0:
+            where = "" if root == project else f" ({root.relative_to(project)})"
+            return LockfileStatus(generated=False, reason=_first_error(attempt) + where)
     return LockfileStatus(generated=True)
 
 

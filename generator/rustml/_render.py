@@ -13,7 +13,11 @@ from rustml._template import Template
 from rustml._version import __version__
 from rustml.errors import RenderError
 
-__all__ = ["read_answers", "render"]
+__all__ = ["SRC_PATH", "answers_path", "read_answers", "read_recorded", "render"]
+
+#: What answers files record as the template's source: the template that ships with
+#: rustml, wherever it is installed (no path of the generating machine).
+SRC_PATH = "rustml"
 
 
 def render(
@@ -22,11 +26,13 @@ def render(
     *,
     data: dict[str, Any],
     interactive: bool,
+    version: str = __version__,
 ) -> None:
     """Render ``template`` into ``dst`` (which must not exist yet).
 
     With ``interactive`` Copier prompts for every answer not in ``data``; otherwise the
-    template's defaults fill the gaps.
+    template's defaults fill the gaps. ``version`` is the template version recorded in
+    the answers file.
 
     Raises:
         RenderError: Copier rejected an answer or failed to render.
@@ -51,10 +57,15 @@ def render(
     except (CopierError, ValueError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise RenderError(f"template rejected the answers: {message}") from None
-    _record_version(dst / str(template.settings.get("_answers_file", ".copier-answers.yml")))
+    _record_version(answers_path(dst, template), version)
 
 
-def _record_version(answers_file: Path) -> None:
+def answers_path(project: Path, template: Template) -> Path:
+    """The answers file of ``project`` as ``template`` names it."""
+    return project / str(template.settings.get("_answers_file", ".copier-answers.yml"))
+
+
+def _record_version(answers_file: Path, version: str) -> None:
     """Stamp the rustml version into the answers file.
 
     A template read from a plain directory has no VCS tag, so Copier records no ``_commit``;
@@ -65,11 +76,21 @@ def _record_version(answers_file: Path) -> None:
     stamped = [line for line in lines if not line.startswith(("_commit:", "_src_path:"))]
     header = [line for line in stamped if line.startswith("#")]
     body = [line for line in stamped if not line.startswith("#")]
-    new = [*header, f"_commit: v{__version__}\n", "_src_path: rustml\n", *body]
+    new = [*header, f"_commit: v{version}\n", f"_src_path: {SRC_PATH}\n", *body]
     answers_file.write_text("".join(new), encoding="utf-8")
+
+
+def read_recorded(answers_file: Path) -> dict[str, Any]:
+    """Read a project's answers file, private ``_`` keys included.
+
+    Raises:
+        OSError: the file cannot be read.
+        yaml.YAMLError: it is not YAML.
+    """
+    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def read_answers(answers_file: Path) -> dict[str, Any]:
     """Read a project's recorded answers (private ``_`` keys excluded)."""
-    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
-    return {k: v for k, v in loaded.items() if not str(k).startswith("_")}
+    return {k: v for k, v in read_recorded(answers_file).items() if not str(k).startswith("_")}
