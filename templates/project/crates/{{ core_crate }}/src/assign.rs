@@ -59,7 +59,29 @@ pub(crate) struct Prepared<F> {
 }
 
 impl<F: Float> Prepared<F> {
+    /// The layout of the kernel [`for_each_nearest`] will run, and only that one
+    /// (building both would cost small calls more than the search itself).
     pub(crate) fn new(centroids: MatRef<'_, F>) -> Self {
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if let Some(c) =
+            F::as_f32_slice(centroids.as_slice()).filter(|_| std::is_x86_feature_detected!("avx2"))
+        {
+            return Self {
+                groups: Vec::new(),
+                rest: Vec::new(),
+                norms: Vec::new(),
+                d: centroids.n_cols(),
+                avx2: Some(avx2::Centroids::new(MatRef::from_rows(
+                    c,
+                    centroids.n_cols(),
+                ))),
+            };
+        }
+        Self::portable(centroids)
+    }
+
+    /// The layout of the portable loop ([`nearest_blocks`]).
+    fn portable(centroids: MatRef<'_, F>) -> Self {
         let (k, d) = (centroids.n_rows(), centroids.n_cols());
         let two = F::from_f64(2.0);
         let lanes = |j: usize, f: usize| [F::ZERO - two * centroids.row(j)[f]; BLOCK];
@@ -84,9 +106,7 @@ impl<F: Float> Prepared<F> {
             norms,
             d,
             #[cfg(all(feature = "std", target_arch = "x86_64"))]
-            avx2: F::as_f32_slice(centroids.as_slice())
-                .filter(|_| std::is_x86_feature_detected!("avx2"))
-                .map(|c| avx2::Centroids::new(MatRef::from_rows(c, d))),
+            avx2: None,
         }
     }
 
@@ -97,6 +117,10 @@ impl<F: Float> Prepared<F> {
 
 /// Calls `visit(i, j)` for every row `i` of `rows` (row-major, `d` columns)
 /// with `j` the index of its nearest centroid (ties: the lowest index).
+///
+/// Returns `true` only if the kernel saw that every value is finite; `false`
+/// means some value is not, or that this path does not check, and the caller
+/// must run [`MatRef::check_finite`] (labels of non-finite rows are arbitrary).
 #[cfg_attr(
     all(feature = "std", target_arch = "x86_64"),
     expect(unsafe_code, reason = "calls the AVX2 copy after checking the CPU")
@@ -105,13 +129,12 @@ pub(crate) fn for_each_nearest<F: Float>(
     rows: &[F],
     centroids: &Prepared<F>,
     visit: impl FnMut(usize, usize),
-) {
+) -> bool {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if let (Some(rows), Some(cents)) = (F::as_f32_slice(rows), &centroids.avx2) {
         // SAFETY: `centroids.avx2` is only built after `is_x86_feature_detected!`
         // confirmed AVX2, which is all `avx2::for_each_nearest` requires.
-        unsafe { avx2::for_each_nearest(rows, cents, visit) };
-        return;
+        return unsafe { avx2::for_each_nearest(rows, cents, visit) };
     }
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if std::is_x86_feature_detected!("avx2") {
@@ -120,9 +143,10 @@ pub(crate) fn for_each_nearest<F: Float>(
         unsafe {
             nearest_avx2(rows, centroids, visit);
         }
-        return;
+        return false;
     }
     nearest_blocks(rows, centroids, visit);
+    false
 }
 
 /// [`nearest_blocks`] compiled with AVX2 enabled.
@@ -255,10 +279,10 @@ mod tests {
                 for n in [0, 1, 7, 8, 9, 23] {
                     let rows: Vec<f32> = (0..n * d).map(value).collect();
                     let centroids: Vec<f32> = (0..k * d).map(|i| value(i + 1000)).collect();
-                    let prepared = Prepared::new(MatRef::new(&centroids, d).unwrap());
+                    let centroids = MatRef::new(&centroids, d).unwrap();
                     let (mut got, mut want) = (vec![usize::MAX; n], vec![usize::MAX; n]);
-                    for_each_nearest(&rows, &prepared, |i, j| got[i] = j);
-                    nearest_blocks(&rows, &prepared, |i, j| want[i] = j);
+                    for_each_nearest(&rows, &Prepared::new(centroids), |i, j| got[i] = j);
+                    nearest_blocks(&rows, &Prepared::portable(centroids), |i, j| want[i] = j);
                     assert_eq!(got, want, "d={d} k={k} n={n}");
                 }
             }

@@ -22,10 +22,11 @@
 use alloc::vec;
 use alloc::vec::Vec;
 use core::arch::x86_64::{
-    __m256, __m256i, _CMP_LT_OQ, _mm256_add_ps, _mm256_blendv_epi8, _mm256_blendv_ps,
-    _mm256_castps_si256, _mm256_cmp_ps, _mm256_loadu_ps, _mm256_mul_ps, _mm256_permute2f128_ps,
-    _mm256_set_ps, _mm256_set1_epi32, _mm256_set1_ps, _mm256_setzero_ps, _mm256_shuffle_ps,
-    _mm256_storeu_si256, _mm256_unpackhi_ps, _mm256_unpacklo_ps,
+    __m256, __m256i, _CMP_LT_OQ, _CMP_UNORD_Q, _mm256_add_ps, _mm256_blendv_epi8, _mm256_blendv_ps,
+    _mm256_castps_si256, _mm256_cmp_ps, _mm256_loadu_ps, _mm256_movemask_ps, _mm256_mul_ps,
+    _mm256_or_ps, _mm256_permute2f128_ps, _mm256_set_ps, _mm256_set1_epi32, _mm256_set1_ps,
+    _mm256_setzero_ps, _mm256_shuffle_ps, _mm256_storeu_si256, _mm256_sub_ps, _mm256_unpackhi_ps,
+    _mm256_unpacklo_ps,
 };
 
 use crate::matrix::MatRef;
@@ -64,7 +65,9 @@ impl Centroids {
     }
 }
 
-/// Calls `visit(i, j)` with the nearest centroid `j` of every row `i`.
+/// Calls `visit(i, j)` with the nearest centroid `j` of every row `i`, and
+/// returns whether every value of `rows` is finite (checked on the way, so
+/// callers need no separate pass over the input).
 ///
 /// # Safety
 ///
@@ -74,16 +77,22 @@ pub(crate) unsafe fn for_each_nearest(
     rows: &[f32],
     cents: &Centroids,
     mut visit: impl FnMut(usize, usize),
-) {
+) -> bool {
     let d = cents.d;
     if d == 0 || cents.norms.is_empty() {
-        return;
+        return false;
     }
     let n = rows.len() / d;
     let mut xt = vec![_mm256_setzero_ps(); d];
+    // `x - x` is +0 for finite `x` and NaN otherwise; OR-ing the bit patterns
+    // keeps any NaN (all-ones exponent, non-zero mantissa) to the end.
+    let mut non_finite = _mm256_setzero_ps();
     let full = n - n % LANES;
     for (b, block) in rows[..full * d].chunks_exact(LANES * d).enumerate() {
         transpose_block(block, d, &mut xt);
+        for &x in &xt {
+            non_finite = _mm256_or_ps(non_finite, _mm256_sub_ps(x, x));
+        }
         for (l, &j) in nearest_in_block(&xt, cents).iter().enumerate() {
             visit(b * LANES + l, j as usize);
         }
@@ -93,10 +102,14 @@ pub(crate) unsafe fn for_each_nearest(
         let mut tail = vec![0.0; LANES * d];
         tail[..(n - full) * d].copy_from_slice(&rows[full * d..n * d]);
         transpose_block(&tail, d, &mut xt);
+        for &x in &xt {
+            non_finite = _mm256_or_ps(non_finite, _mm256_sub_ps(x, x));
+        }
         for (l, &j) in nearest_in_block(&xt, cents)[..n - full].iter().enumerate() {
             visit(full + l, j as usize);
         }
     }
+    _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_UNORD_Q>(non_finite, non_finite)) == 0
 }
 
 /// Writes feature `f` of the 8 rows in `block` (row-major, `d` columns) to
