@@ -1,8 +1,17 @@
-"""rustml's own sessions: `nox` runs lint and the fast tests; `nox -s e2e` builds projects."""
+"""rustml's own sessions.
+
+`nox` runs lint and the fast tests. `nox -s render` checks every variant's render against
+its snapshot; `nox -s "e2e(cpu+wasm,...)"` builds one variant and runs its sessions (`nox -s
+e2e` all of them, then `nox -s e2e-summary` for the table); `nox -s update` runs the update
+scenarios; `nox -s pytest-e2e` the end-to-end pytest suite. Variants come from
+templates/copier.yml (rustml._variants), so run nox from rustml's dev environment
+(`.venv/bin/nox`), where rustml is importable.
+"""
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,6 +21,16 @@ nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
+ROOT = Path(__file__).resolve().parent
+try:
+    sys.path.insert(0, str(ROOT / "generator"))
+    from rustml._variants import variants
+
+    VARIANTS = [v.name for v in variants()]
+except ImportError as exc:  # nox outside rustml's environment: no variant sessions
+    print(f"rustml not importable ({exc}); e2e(variant) sessions are not listed")  # noqa: T201
+    VARIANTS = []
+
 
 @nox.session
 def tests(session: nox.Session) -> None:
@@ -20,11 +39,41 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "-m", "not e2e", *session.posargs)
 
 
-@nox.session
-def e2e(session: nox.Session) -> None:
-    """Render projects outside the repo, build them and run their own tests and linters."""
+@nox.session(name="pytest-e2e")
+def pytest_e2e(session: nox.Session) -> None:
+    """The end-to-end pytest suite (projects built, target sessions, supply chain, update)."""
     session.install("-e", ".[test]")
     session.run("pytest", "-m", "e2e", "-v", *session.posargs)
+
+
+@nox.session
+def render(session: nox.Session) -> None:
+    """Render every variant and compare with tests/snapshots/ (`-- --update` rewrites)."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.snapshots", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("variant", VARIANTS, ids=VARIANTS)
+def e2e(session: nox.Session, variant: str) -> None:
+    """Render one variant outside the repo and run its own sessions, targets included."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.variant_e2e", "run", variant)
+
+
+@nox.session(name="e2e-summary")
+def e2e_summary(session: nox.Session) -> None:
+    """The table of the recorded e2e(variant) runs: wall time, cost vs the first, crates built."""
+    session.install("-e", ".")
+    session.run("python", "-m", "tests.variant_e2e", "summary")
+
+
+@nox.session
+def update(session: nox.Session) -> None:
+    """The update scenarios: a fixture next release, conflicts, refusals, an offline wheel."""
+    session.install("-e", ".[test]")
+    tests = ["tests/test_update.py", "tests/test_update_e2e.py"]
+    session.run("pytest", *tests, "-v", *session.posargs)
 
 
 @nox.session

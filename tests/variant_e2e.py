@@ -1,0 +1,169 @@
+"""One variant end to end: render it outside the repo, then run the project's own sessions.
+
+`python -m tests.variant_e2e run VARIANT` is what `nox -s "e2e(VARIANT)"` runs: it renders
+the variant (with its lockfile; vendored when the variant says so), then runs the
+generated project's nox sessions: `test`, `lint`, `audit` (against the fixture advisory
+database and OSV service), and each target's session, which runs the output (`cross`:
+qemu-aarch64; `gpu`: a Vulkan driver, lavapipe here; `wasm`: Node.js and Chromium;
+`embedded`: QEMU), plus `offline` when vendoring is on. All variants share one cargo
+target directory, so after the first only what really differs compiles.
+
+`python -m tests.variant_e2e summary` prints the table of the recorded runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import rustml
+from rustml._variants import Variant, variants
+
+from .advisory_fixtures import make_advisory_db, osv_service
+from .e2e_projects import REPO, clean_env
+from .test_targets_e2e import target_env
+
+#: Where the shared cargo target directory and the per-variant results live.
+CACHE = Path(os.environ.get("RUSTML_E2E_CACHE", Path.home() / ".cache" / "rustml-e2e"))
+#: The session that runs each target's output.
+TARGET_SESSIONS = {"cpu": "cross", "gpu": "gpu", "wasm": "wasm", "embedded": "embedded"}
+
+
+def sessions_for(variant: Variant) -> list[str]:
+    chosen = ["test", "lint", "audit"]
+    chosen += [TARGET_SESSIONS[t] for t in variant.targets if t in TARGET_SESSIONS]
+    if variant.options.get("vendor"):
+        chosen.append("offline")
+    return chosen
+
+
+def nox_python(python_min: str) -> str:
+    """An interpreter that can run the project's sessions: ours, or a venv of the minimum
+    Python the variant requires (with nox), created once under CACHE."""
+    if tuple(map(int, python_min.split("."))) <= sys.version_info[:2]:
+        return sys.executable
+    venv = CACHE / f"nox-py{python_min}"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        base = shutil.which(f"python{python_min}")
+        if base is None:
+            raise SystemExit(f"the variant needs Python {python_min}, which is not on PATH")
+        subprocess.run([base, "-m", "venv", str(venv)], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "nox"], check=True)
+    return str(python)
+
+
+def find(name: str) -> Variant:
+    for variant in variants():
+        if variant.name == name:
+            return variant
+    known = "\n  ".join(v.name for v in variants())
+    raise SystemExit(f"no variant {name!r}; the variants are:\n  {known}")
+
+
+def run_variant(variant: Variant) -> dict[str, Any]:
+    """Render and run `variant`'s sessions; returns the record (also written to CACHE)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    started_at = time.time()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    compiled = 0
+    with tempfile.TemporaryDirectory(prefix="rustml-variant-") as tmp:
+        root = Path(tmp)
+        assert REPO not in root.parents
+        t0 = time.perf_counter()
+        project = rustml.new(root / "demo", data=variant.answers, lockfile=True).path
+        timings["render"] = time.perf_counter() - t0
+        env = {
+            **clean_env(),
+            **target_env(),
+            "CARGO_TARGET_DIR": str(CACHE / "target"),
+            "ADVISORY_DB": str(make_advisory_db(root / "advisory-db")),
+            "PIP_AUDIT_VULNERABILITY_SERVICE": "osv",
+        }
+        python = nox_python(str(variant.answers.get("python_min", "3.10")))
+        with osv_service() as osv:
+            env["PIP_AUDIT_OSV_URL"] = osv.url
+            for session in sessions_for(variant):
+                print(f"--- {variant.name}: nox -s {session}", flush=True)
+                t0 = time.perf_counter()
+                proc = subprocess.run(
+                    [python, "-m", "nox", "-s", session],
+                    cwd=project,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                timings[session] = time.perf_counter() - t0
+                compiled += len(re.findall(r"^\s+Compiling ", proc.stderr, flags=re.MULTILINE))
+                if proc.returncode != 0:
+                    sys.stdout.write(proc.stdout[-6000:])
+                    sys.stdout.write(proc.stderr[-6000:])
+                    raise SystemExit(f"{variant.name}: nox -s {session} failed")
+    record = {
+        "variant": variant.name,
+        "started_at": started_at,
+        "seconds": time.perf_counter() - started,
+        "sessions": timings,
+        "crates_compiled": compiled,
+    }
+    results = CACHE / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{variant.name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
+def summary() -> str:
+    """The recorded runs of the current variants in the order they ran, each with its
+    cost relative to the first (the one that filled the shared caches)."""
+    records = []
+    for variant in variants():
+        path = CACHE / "results" / f"{variant.name}.json"
+        if path.is_file():
+            records.append(json.loads(path.read_text()))
+    if not records:
+        return "no recorded runs (nox -s e2e)"
+    records.sort(key=lambda r: r["started_at"])
+    first = records[0]["seconds"]
+    width = max(len(r["variant"]) for r in records)
+    lines = [f"{'variant':<{width}}  {'wall':>8}  {'of first':>8}  {'compiled':>8}  sessions"]
+    for r in records:
+        sessions = ", ".join(f"{k} {v:.0f}s" for k, v in r["sessions"].items())
+        lines.append(
+            f"{r['variant']:<{width}}  {r['seconds']:>7.0f}s  {r['seconds'] / first:>8.0%}"
+            f"  {r['crates_compiled']:>8}  {sessions}"
+        )
+    lines.append(f"total {sum(r['seconds'] for r in records) / 60:.1f} min")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run one variant")
+    run.add_argument("variant")
+    sub.add_parser("summary", help="print the table of recorded runs")
+    sub.add_parser("clean", help="forget the shared target directory and results")
+    args = parser.parse_args()
+    if args.command == "run":
+        record = run_variant(find(args.variant))
+        print(f"{record['variant']}: passed in {record['seconds']:.0f} s", flush=True)
+    elif args.command == "clean":
+        shutil.rmtree(CACHE, ignore_errors=True)
+    else:
+        print(summary())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
