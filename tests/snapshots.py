@@ -16,6 +16,9 @@ import tempfile
 from pathlib import Path
 
 import rustml
+from rustml._render import render as render_template
+from rustml._spec import resolve_answers
+from rustml._template import load_template
 from rustml._variants import Variant, variants
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
@@ -23,10 +26,16 @@ SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
 SHOWN = ("Cargo.toml", "pyproject.toml", ".copier-answers.yml")
 
 
-def render(variant: Variant, root: Path) -> Path:
-    """Render `variant` under `root` (outside any cargo workspace) without a lockfile."""
+def render(variant: Variant, root: Path, template: Path | None = None) -> Path:
+    """Render `variant` under `root` (outside any cargo workspace) without a lockfile,
+    from rustml's template or the one at `template`."""
     path = root / variant.name.replace("/", "_") / "demo"
-    rustml.new(path, data=variant.answers, lockfile=False)
+    if template is None:
+        rustml.new(path, data=variant.answers, lockfile=False)
+    else:
+        loaded = load_template(template)
+        spec = resolve_answers(loaded, "demo", variant.answers)
+        render_template(loaded, path, data=spec.as_data(), interactive=False)
     return path
 
 
@@ -46,7 +55,7 @@ def snapshot_path(variant: Variant) -> Path:
     return SNAPSHOT_DIR / f"{variant.name}.txt"
 
 
-def stale(update: bool = False) -> list[str]:
+def stale(update: bool = False, template: Path | None = None) -> list[str]:
     """Diffs of every variant whose render differs from its snapshot (rewritten if `update`)."""
     problems = []
     with tempfile.TemporaryDirectory(prefix="rustml-snapshots-") as tmp:
@@ -54,7 +63,7 @@ def stale(update: bool = False) -> list[str]:
         for variant in variants():
             target = snapshot_path(variant)
             wanted.add(target.name)
-            fresh = snapshot_text(render(variant, Path(tmp)))
+            fresh = snapshot_text(render(variant, Path(tmp), template))
             old = target.read_text(encoding="utf-8") if target.is_file() else ""
             if fresh == old:
                 continue

@@ -17,6 +17,23 @@ def test_render_snapshots_are_current() -> None:
     assert not problems, "".join(problems) + "\nrefresh with: nox -s render -- --update"
 
 
+def test_an_unrefreshed_template_edit_fails_with_a_readable_diff(tmp_path: Path) -> None:
+    copy = shutil.copytree(REPO / "templates", tmp_path / "templates")
+    pyproject = copy / "project" / "pyproject.toml.jinja"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            '"Typing :: Typed",', '"Typing :: Typed",\n    "Framework :: Pytest",'
+        )
+    )
+    problems = stale(template=copy)
+    assert len(problems) == len(variants())  # pyproject.toml is in every variant
+    first = problems[0]
+    assert "(committed)" in first
+    assert "(rendered now)" in first
+    assert '+    "Framework :: Pytest",' in first  # shown in full: the line that changed
+    assert "  pyproject.toml" in first  # and its hash line
+
+
 def test_every_choice_value_is_covered() -> None:
     found = variants()
     assert len({v.name for v in found}) == len(found)

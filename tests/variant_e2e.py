@@ -26,7 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import rustml
-from rustml._variants import Variant, variants
+from rustml._postprocess import generate_lockfile
+from rustml._render import render
+from rustml._spec import resolve_answers
+from rustml._template import load_template
+from rustml._variants import PROJECT_NAME, Variant, variants
 
 from .advisory_fixtures import make_advisory_db, osv_service
 from .e2e_projects import REPO, clean_env
@@ -34,6 +38,8 @@ from .test_targets_e2e import target_env
 
 #: Where the shared cargo target directory and the per-variant results live.
 CACHE = Path(os.environ.get("RUSTML_E2E_CACHE", Path.home() / ".cache" / "rustml-e2e"))
+#: Sessions that cross-compile (and may need build-std).
+CROSS_SESSIONS = {"cross", "wasm", "embedded"}
 #: The session that runs each target's output.
 TARGET_SESSIONS = {"cpu": "cross", "gpu": "gpu", "wasm": "wasm", "embedded": "embedded"}
 
@@ -70,7 +76,19 @@ def find(name: str) -> Variant:
     raise SystemExit(f"no variant {name!r}; the variants are:\n  {known}")
 
 
-def run_variant(variant: Variant) -> dict[str, Any]:
+def render_variant(variant: Variant, dst: Path, template: Path | None) -> Path:
+    """Render `variant` with its lockfile (and vendor/), from rustml's template or another."""
+    if template is None:
+        return rustml.new(dst, data=variant.answers, lockfile=True).path
+    spec = resolve_answers(load_template(template), PROJECT_NAME, variant.answers)
+    render(load_template(template), dst, data=spec.as_data(), interactive=False)
+    generate_lockfile(dst, vendor=spec.vendor)
+    return dst
+
+
+def run_variant(
+    variant: Variant, sessions: list[str] | None = None, template: Path | None = None
+) -> dict[str, Any]:
     """Render and run `variant`'s sessions; returns the record (also written to CACHE)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     started_at = time.time()
@@ -81,31 +99,34 @@ def run_variant(variant: Variant) -> dict[str, Any]:
         root = Path(tmp)
         assert REPO not in root.parents
         t0 = time.perf_counter()
-        project = rustml.new(root / "demo", data=variant.answers, lockfile=True).path
+        project = render_variant(variant, root / PROJECT_NAME, template)
         timings["render"] = time.perf_counter() - t0
         env = {
             **clean_env(),
-            **target_env(),
             "CARGO_TARGET_DIR": str(CACHE / "target"),
             "ADVISORY_DB": str(make_advisory_db(root / "advisory-db")),
             "PIP_AUDIT_VULNERABILITY_SERVICE": "osv",
         }
         python = nox_python(str(variant.answers.get("python_min", "3.10")))
+        # Build-std for the cross targets where rustup has no prebuilt std (our machines);
+        # only those sessions get it: the other toolchain has no rustfmt/clippy.
+        cross_env = target_env()
         with osv_service() as osv:
             env["PIP_AUDIT_OSV_URL"] = osv.url
-            for session in sessions_for(variant):
+            for session in sessions or sessions_for(variant):
                 print(f"--- {variant.name}: nox -s {session}", flush=True)
                 t0 = time.perf_counter()
                 proc = subprocess.run(
                     [python, "-m", "nox", "-s", session],
                     cwd=project,
-                    env=env,
+                    env={**env, **cross_env} if session in CROSS_SESSIONS else env,
                     capture_output=True,
                     text=True,
                     check=False,
                 )
                 timings[session] = time.perf_counter() - t0
-                compiled += len(re.findall(r"^\s+Compiling ", proc.stderr, flags=re.MULTILINE))
+                output = proc.stdout + proc.stderr
+                compiled += len(re.findall(r"^\s+Compiling ", output, flags=re.MULTILINE))
                 if proc.returncode != 0:
                     sys.stdout.write(proc.stdout[-6000:])
                     sys.stdout.write(proc.stderr[-6000:])
@@ -117,9 +138,10 @@ def run_variant(variant: Variant) -> dict[str, Any]:
         "sessions": timings,
         "crates_compiled": compiled,
     }
-    results = CACHE / "results"
-    results.mkdir(exist_ok=True)
-    (results / f"{variant.name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    if sessions is None and template is None:  # only full runs of rustml's template count
+        results = CACHE / "results"
+        results.mkdir(exist_ok=True)
+        (results / f"{variant.name}.json").write_text(json.dumps(record, indent=2) + "\n")
     return record
 
 
@@ -152,11 +174,13 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one variant")
     run.add_argument("variant")
+    run.add_argument("--sessions", nargs="+", help="only these project sessions")
+    run.add_argument("--template", type=Path, help="render from this template instead")
     sub.add_parser("summary", help="print the table of recorded runs")
     sub.add_parser("clean", help="forget the shared target directory and results")
     args = parser.parse_args()
     if args.command == "run":
-        record = run_variant(find(args.variant))
+        record = run_variant(find(args.variant), args.sessions, args.template)
         print(f"{record['variant']}: passed in {record['seconds']:.0f} s", flush=True)
     elif args.command == "clean":
         shutil.rmtree(CACHE, ignore_errors=True)
