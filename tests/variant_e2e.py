@@ -64,12 +64,24 @@ def nox_python(python_min: str) -> str:
     venv = CACHE / f"nox-py{python_min}"
     python = venv / "bin" / "python"
     if not python.exists():
-        base = shutil.which(f"python{python_min}")
-        if base is None:
-            raise SystemExit(f"the variant needs Python {python_min}, which is not on PATH")
+        base = find_python(python_min)
         subprocess.run([base, "-m", "venv", str(venv)], check=True)
         subprocess.run([python, "-m", "pip", "install", "-q", "nox"], check=True)
     return str(python)
+
+
+def find_python(version: str) -> str:
+    """A working `python<version>`: on PATH (a pyenv shim may exist but be inactive, so it
+    is tried), else any pyenv-installed patch release of it."""
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(
+        str(p) for p in (Path.home() / ".pyenv" / "versions").glob(f"{version}.*/bin/python3")
+    )
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return candidate
+    raise SystemExit(f"the variant needs Python {version}, which this machine does not have")
 
 
 def find(name: str) -> Variant:
