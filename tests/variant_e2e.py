@@ -113,13 +113,16 @@ def run_variant(
     compiled = 0
     # Every variant is rendered at the same path with the same name: cargo then sees the
     # same packages, and whatever compiles identically is reused from the shared target.
-    shutil.rmtree(CACHE / "project", ignore_errors=True)
+    # Runs from another template (--template) get their own path, so they can run
+    # beside a matrix run without removing its project.
+    project_root = CACHE / ("project" if template is None else "project-other-template")
+    shutil.rmtree(project_root, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="rustml-variant-") as tmp:
         root = Path(tmp)
         assert REPO not in root.parents
         assert REPO not in CACHE.parents
         t0 = time.perf_counter()
-        project = render_variant(variant, CACHE / "project" / PROJECT_NAME, template)
+        project = render_variant(variant, project_root / PROJECT_NAME, template)
         timings["render"] = time.perf_counter() - t0
         env = {
             **clean_env(),
