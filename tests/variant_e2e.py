@@ -113,8 +113,9 @@ def run_variant(
     compiled = 0
     # Every variant is rendered at the same path with the same name: cargo then sees the
     # same packages, and whatever compiles identically is reused from the shared target.
-    # Runs from another template (--template) get their own path, so they can run
-    # beside a matrix run without removing its project.
+    # Runs from another template (--template) get their own path. Still, one run at a
+    # time per cache: two projects building in one target dir overwrite each other's
+    # unhashed artifacts (the cdylib crate's lib_core.rlib), seen as doctest failures.
     project_root = CACHE / ("project" if template is None else "project-other-template")
     shutil.rmtree(project_root, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="rustml-variant-") as tmp:
