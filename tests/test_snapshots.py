@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+import rustml
 import yaml
+from rustml._template import load_template
 from rustml._variants import template_variants, variants
 
 from .e2e_projects import REPO
@@ -62,3 +67,20 @@ def test_a_new_choice_in_copier_yml_is_a_new_variant(tmp_path: Path) -> None:
     assert "cpu+npu" in {n.split(",")[0] for n in after}
     assert any("license=ISC" in n for n in after)
     assert len(after) > len(before)
+
+
+@pytest.mark.parametrize("python_min", load_template().questions["python_min"].choices)
+def test_generated_python_is_ruff_clean_for_every_python_min(
+    python_min: str, outside_tmp: Path
+) -> None:
+    """ruff's pyupgrade rules follow target-version: what is clean for 3.10 must stay
+    clean for 3.13 (the matrix's python_min=3.12 variant found UP040/UP047)."""
+    project = rustml.new(outside_tmp / "p", data={"python_min": python_min}, lockfile=False)
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout[-3000:]
