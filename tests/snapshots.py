@@ -17,9 +17,9 @@ from pathlib import Path
 
 import rustml
 from rustml._render import render as render_template
-from rustml._spec import resolve_answers
+from rustml._spec import ProjectSpec, resolve_answers
 from rustml._template import load_template
-from rustml._variants import Variant, variants
+from rustml._variants import PROJECT_NAME, Variant, variants
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
 #: Files shown in full (the rest by hash): the ones a reviewer reads first.
@@ -29,14 +29,20 @@ SHOWN = ("Cargo.toml", "pyproject.toml", ".copier-answers.yml")
 def render(variant: Variant, root: Path, template: Path | None = None) -> Path:
     """Render `variant` under `root` (outside any cargo workspace) without a lockfile,
     from rustml's template or the one at `template`."""
-    path = root / variant.name.replace("/", "_") / "demo"
+    path = root / variant.name.replace("/", "_") / PROJECT_NAME
     if template is None:
         rustml.new(path, data=variant.answers, lockfile=False)
     else:
-        loaded = load_template(template)
-        spec = resolve_answers(loaded, "demo", variant.answers)
-        render_template(loaded, path, data=spec.as_data(), interactive=False)
+        render_from(template, variant, path)
     return path
+
+
+def render_from(template: Path, variant: Variant, dst: Path) -> ProjectSpec:
+    """Render `variant` from the template at `template` (not rustml's own) into `dst`."""
+    loaded = load_template(template)
+    spec = resolve_answers(loaded, PROJECT_NAME, variant.answers)
+    render_template(loaded, dst, data=spec.as_data(), interactive=False)
+    return spec
 
 
 def snapshot_text(project: Path) -> str:

@@ -27,13 +27,11 @@ from typing import Any
 
 import rustml
 from rustml._postprocess import generate_lockfile
-from rustml._render import render
-from rustml._spec import resolve_answers
-from rustml._template import load_template
 from rustml._variants import PROJECT_NAME, Variant, variants
 
 from .advisory_fixtures import make_advisory_db, osv_service
 from .e2e_projects import REPO, clean_env
+from .snapshots import render_from
 from .test_targets_e2e import target_env
 
 #: Where the shared cargo target directory and the per-variant results live.
@@ -96,8 +94,7 @@ def render_variant(variant: Variant, dst: Path, template: Path | None) -> Path:
     """Render `variant` with its lockfile (and vendor/), from rustml's template or another."""
     if template is None:
         return rustml.new(dst, data=variant.answers, lockfile=True).path
-    spec = resolve_answers(load_template(template), PROJECT_NAME, variant.answers)
-    render(load_template(template), dst, data=spec.as_data(), interactive=False)
+    spec = render_from(template, variant, dst)
     generate_lockfile(dst, vendor=spec.vendor)
     return dst
 
