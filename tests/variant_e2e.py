@@ -99,6 +99,30 @@ def render_variant(variant: Variant, dst: Path, template: Path | None) -> Path:
     return dst
 
 
+def vendor_std_dependencies(project: Path, cross_env: dict[str, str]) -> None:
+    """Adds the standard library's own dependencies to a vendoring project's vendor/.
+
+    Build-std resolves std's dependencies (cfg-if, compiler_builtins, ...) through the
+    project's source replacement, and vendor/ holds only the project's. This is what an
+    air-gapped team building std does (`cargo vendor --sync <rust-src>/library/Cargo.toml`);
+    here the toolchain's rust-src already ships them vendored, so they are copied from it.
+    A machine with rustup's prebuilt targets (CI) never gets here.
+    """
+    sysroot = subprocess.run(
+        ["rustc", "--print", "sysroot"],
+        env={**os.environ, **cross_env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    std_vendor = Path(sysroot) / "lib/rustlib/src/rust/library/vendor"
+    if not std_vendor.is_dir():
+        raise SystemExit(f"build-std with vendoring needs std's vendored sources: {std_vendor}")
+    for crate in sorted(std_vendor.iterdir()):
+        if not (project / "vendor" / crate.name).exists():
+            shutil.copytree(crate, project / "vendor" / crate.name, symlinks=True)
+
+
 def run_variant(
     variant: Variant, sessions: list[str] | None = None, template: Path | None = None
 ) -> dict[str, Any]:
@@ -129,17 +153,25 @@ def run_variant(
             "ADVISORY_DB": str(make_advisory_db(root / "advisory-db")),
             "PIP_AUDIT_VULNERABILITY_SERVICE": "osv",
         }
-        python = nox_python(str(variant.answers.get("python_min", "3.10")))
+        python_min = str(variant.answers.get("python_min", "3.10"))
+        python = nox_python(python_min)
+        # Session environments are shared by every variant run with the same Python: the
+        # locked requirements are the same for all of them (nox reuses the environment,
+        # pip finds them installed) and the project itself is reinstalled each time.
+        running = "{}.{}".format(*sys.version_info[:2])
+        envdir = CACHE / "nox-envs" / (running if python == sys.executable else python_min)
         # Build-std for the cross targets where rustup has no prebuilt std (our machines);
         # only those sessions get it: the other toolchain has no rustfmt/clippy.
         cross_env = target_env()
+        if cross_env and variant.options.get("vendor"):
+            vendor_std_dependencies(project, cross_env)
         with osv_service() as osv:
             env["PIP_AUDIT_OSV_URL"] = osv.url
             for session in sessions or sessions_for(variant):
                 print(f"--- {variant.name}: nox -s {session}", flush=True)
                 t0 = time.perf_counter()
                 proc = subprocess.run(
-                    [python, "-m", "nox", "-s", session],
+                    [python, "-m", "nox", "-s", session, "--envdir", str(envdir)],
                     cwd=project,
                     env={**env, **cross_env} if session in CROSS_SESSIONS else env,
                     capture_output=True,

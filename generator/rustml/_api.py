@@ -10,6 +10,7 @@ from typing import Any
 from rustml._names import normalise_project_name
 from rustml._place import check_destination, place, staging_dir
 from rustml._postprocess import generate_lockfile, verify_toml
+from rustml._preset import RECORD_NAME, Preset, add_deny_bans, load_preset
 from rustml._render import read_answers, render
 from rustml._result import LockfileStatus, NewResult
 from rustml._spec import load_data_file, parse_data_pairs, resolve_answers
@@ -37,6 +38,7 @@ def new(
     interactive: bool = False,
     force: bool = False,
     lockfile: bool = True,
+    preset: str | Preset | None = None,
     progress: Progress = _no_progress,
 ) -> NewResult:
     """Generate a hybrid Python/Rust ML project at ``path``.
@@ -58,6 +60,9 @@ def new(
         force: Render into a non-empty directory; files it replaces are moved to a
             ``.rustml-backup-<time>`` directory inside it.
         lockfile: Run ``cargo generate-lockfile`` (needs the crates.io registry).
+        preset: An org preset (or its source: a path or ``git+URL[@REF]#PATH``): its
+            defaults fill answers not given, its locked answers cannot be given another
+            value, and the project records it for ``update`` and ``check``.
         progress: Called with the name of each step.
 
     Returns:
@@ -66,6 +71,7 @@ def new(
     Raises:
         InvalidNameError: the project name cannot become a package and crate name.
         InvalidAnswerError: an answer breaks its rule or names an unknown question.
+        PresetError: the preset cannot be read, or an answer overrides a locked one.
         DestinationError: ``path`` cannot receive a project.
         RenderError: the template failed to render.
     """
@@ -80,6 +86,14 @@ def new(
         merged.update(load_data_file(Path(data_file), template))
     merged.update(parse_data_pairs(list(data_pairs or []), template))
     merged.update(data or {})
+    if isinstance(preset, str):
+        preset = load_preset(preset, template)
+    user_defaults: dict[str, Any] = {}
+    if preset is not None:
+        preset.check_locked(merged)
+        user_defaults = dict(preset.defaults)
+        # Non-interactive: the defaults are answers; interactive: Copier offers them.
+        merged = {**(preset.defaults if not interactive else {}), **merged, **preset.locked}
     project_name = str(merged.get("project_name", dst.name))
     names = normalise_project_name(project_name)
     check_destination(dst, force=force)
@@ -90,12 +104,15 @@ def new(
 
     with staging_dir(dst) as staged:
         progress("rendering the template")
-        render(template, staged, data=render_data, interactive=interactive)
+        render(template, staged, data=render_data, interactive=interactive, defaults=user_defaults)
         if spec is None:  # prompted answers: validate what Copier recorded
             answers_file = staged / str(
                 template.settings.get("_answers_file", ".copier-answers.yml")
             )
             spec = resolve_answers(template, project_name, read_answers(answers_file))
+        if preset is not None:
+            (staged / RECORD_NAME).write_text(preset.record(), encoding="utf-8")
+            add_deny_bans(staged, preset.policy.deny_bans)
         verify_toml(staged)
         status = LockfileStatus(generated=False, reason="not requested", attempted=False)
         if lockfile:
@@ -119,4 +136,5 @@ def new(
         template_version=__version__,
         seconds=time.perf_counter() - start,
         backups=backups,
+        preset=preset.name if preset is not None else None,
     )

@@ -7,36 +7,25 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from rustml import _api
+from rustml._cli_fleet import check_command, print_batch, run_batch
+from rustml._console import OutputFormat, err, fail, handle_errors, out
+from rustml._preset import PRESET_ENV, default_preset_source
 from rustml._result import NewResult
 from rustml._template import load_template
 from rustml._update import UpdateResult
 from rustml._version import __version__
-from rustml.errors import EXIT_FAILURE, RustmlError, UserError
+from rustml.errors import EXIT_FAILURE, EXIT_USAGE
 
 __all__ = ["app", "main"]
-
-_EXIT_INTERRUPTED = 130
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-class OutputFormat(str, Enum):
-    """How results are printed."""
-
-    text = "text"
-    json = "json"
 
 
 def _questions_help() -> str:
@@ -92,24 +81,6 @@ def _root(
     """Generate, update and standardise hybrid Python/Rust ML repositories."""
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _handle_errors() -> Iterator[None]:
-    """Map rustml's errors to one line on stderr and an exit code; nothing else is caught."""
-    try:
-        yield
-    except UserError as exc:
-        _fail(exc.message, exc.exit_code)
-    except RustmlError as exc:
-        _fail(str(exc), EXIT_FAILURE)
-    except KeyboardInterrupt:
-        _fail("interrupted; nothing was written", _EXIT_INTERRUPTED)
-
-
 def _progress(fmt: OutputFormat) -> tuple[Callable[[str], None], Callable[[], None]]:
     """A spinner on stderr for a terminal; silent otherwise."""
     if fmt is OutputFormat.json or not err.is_terminal:
@@ -149,6 +120,18 @@ def new(
             "--lock/--no-lock", help="Resolve dependencies into Cargo.lock (needs crates.io)."
         ),
     ] = True,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            metavar="FILE|git+URL[@REF]#PATH",
+            help=f"Org preset: default and locked answers, policy (default: ${PRESET_ENV}, "
+            "then preset in ~/.config/rustml/config.toml).",
+        ),
+    ] = None,
+    no_preset: Annotated[
+        bool, typer.Option("--no-preset", help="Ignore the default preset.")
+    ] = False,
     fmt: Annotated[
         OutputFormat,
         typer.Option("--format", help="Output format of the summary."),
@@ -162,7 +145,9 @@ def new(
     interactive = not defaults and sys.stdin.isatty() and fmt is OutputFormat.text
     # While Copier prompts, a spinner would draw over the questions.
     update, stop = _progress(OutputFormat.json if interactive else fmt)
-    with _handle_errors():
+    with handle_errors():
+        if preset is None and not no_preset:
+            preset = default_preset_source()
         try:
             result = _api.new(
                 path,
@@ -171,6 +156,7 @@ def new(
                 interactive=interactive,
                 force=force,
                 lockfile=lock,
+                preset=preset,
                 progress=update,
             )
         finally:
@@ -186,6 +172,7 @@ def _new_json(result: NewResult) -> dict[str, Any]:
         "path": str(result.path),
         "template_version": result.template_version,
         "answers": result.spec.as_data(),
+        "preset": result.preset,
         "files": [str(f) for f in result.files],
         "lockfile": {"generated": result.lockfile.generated, "reason": result.lockfile.reason},
         "backups": str(result.backups) if result.backups else None,
@@ -217,6 +204,8 @@ def _print_new(result: NewResult) -> None:
             f"({escape(result.lockfile.reason)}); run `{fix}` in the project "
             "when crates.io is reachable",
         )
+    if result.preset:
+        out.print(f"  org preset: {escape(result.preset)} (recorded in .rustml-preset.toml)")
     if result.backups:
         out.print(f"  replaced files were backed up to {escape(str(result.backups))}")
     out.print("\nNext steps:")
@@ -234,7 +223,22 @@ class ConflictStyle(str, Enum):
 
 @app.command()
 def update(
-    path: Annotated[str, typer.Argument(help="The project (a clean git checkout).")] = ".",
+    path: Annotated[
+        str,
+        typer.Argument(help="The project (a clean git checkout); with --all, a directory."),
+    ] = ".",
+    update_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Update every rustml project below PATH, each on a new git branch "
+            "(the checked-out files are never touched).",
+        ),
+    ] = False,
+    branch: Annotated[
+        str | None,
+        typer.Option("--branch", help="Branch name for --all (default rustml/update-v<version>)."),
+    ] = None,
     data: Annotated[
         list[str] | None,
         typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer; repeatable."),
@@ -266,8 +270,13 @@ def update(
     updated or already up to date, 1 conflicts to resolve, 2 refused (nothing changed).
     """
     del defaults  # the only behaviour; the flag is accepted for copier's muscle memory
+    if update_all:
+        if data or pretend:
+            fail("--all takes no --data or --pretend (answers are per project)", EXIT_USAGE)
+        print_batch(run_batch(Path(path), branch=branch, fmt=fmt), fmt)
+        return
     progress, stop = _progress(fmt)
-    with _handle_errors():
+    with handle_errors():
         try:
             result = _api.update(
                 path,
@@ -376,7 +385,7 @@ def diff(
     The render uses the project's recorded template version and answers; the summary
     line says whether this rustml has a newer template.
     """
-    with _handle_errors():
+    with handle_errors():
         result = _api.diff(path)
     if fmt is OutputFormat.json:
         payload = {
@@ -401,6 +410,59 @@ def diff(
         else "; up to date"
     )
     err.print(summary + available)
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Projects to check (default: the current directory)."),
+    ] = None,
+    recursive: Annotated[
+        bool,
+        typer.Option("--recursive", "-r", help="Check every rustml project below each PATH."),
+    ] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            metavar="FILE|git+URL[@REF]#PATH",
+            help="Apply this org preset's policy (default: the one each project recorded).",
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Only these rule IDs or prefixes (RM2 = a family)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or prefixes.")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel checks (default: CPUs).")
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every finding in fleet mode.")
+    ] = False,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format (json: see docs/check.md).")
+    ] = OutputFormat.text,
+) -> None:
+    """Report drift from the template and from the org's policy, for one repo or a fleet.
+
+    For each project: the template version against this rustml's, files that differ from
+    a clean render of the recorded version and answers, and the rules RM1xx-RM5xx
+    (docs/rules.md). Exit status: 0 clean, 1 findings, 2 a project could not be read.
+    """
+    check_command(
+        list(paths or []),
+        recursive=recursive,
+        preset=preset,
+        select=select,
+        ignore=ignore,
+        jobs=jobs,
+        verbose=verbose,
+        fmt=fmt,
+    )
 
 
 def main() -> None:

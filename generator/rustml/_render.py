@@ -27,12 +27,13 @@ def render(
     data: dict[str, Any],
     interactive: bool,
     version: str = __version__,
+    defaults: dict[str, Any] | None = None,
 ) -> None:
     """Render ``template`` into ``dst`` (which must not exist yet).
 
     With ``interactive`` Copier prompts for every answer not in ``data``; otherwise the
     template's defaults fill the gaps. ``version`` is the template version recorded in
-    the answers file.
+    the answers file. ``defaults`` replace the template's defaults (an org preset's).
 
     Raises:
         RenderError: Copier rejected an answer or failed to render.
@@ -43,6 +44,7 @@ def render(
             str(template.root),
             dst,
             data=data,
+            user_defaults=defaults or {},
             defaults=not interactive,
             quiet=True,
             overwrite=False,

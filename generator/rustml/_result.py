@@ -35,3 +35,5 @@ class NewResult:
     backups: Path | None = None
     """Where files that ``force`` replaced were moved (None when nothing was replaced)."""
     warnings: tuple[str, ...] = field(default=())
+    preset: str | None = None
+    """The org preset's name, when one was applied (recorded in the project)."""

@@ -21,7 +21,13 @@ from rustml._names import normalise_project_name, validate_crate_prefix, validat
 from rustml._template import Question, Template
 from rustml.errors import InvalidAnswerError
 
-__all__ = ["ProjectSpec", "load_data_file", "parse_data_pairs", "resolve_answers"]
+__all__ = [
+    "ProjectSpec",
+    "load_data_file",
+    "parse_data_pairs",
+    "resolve_answers",
+    "validate_answer",
+]
 
 _EMAIL_RE = re.compile(r'^[^@\s"<>,]+@[^@\s"<>,]+\.[^@\s"<>,]+$')
 _YEAR_RE = re.compile(r"^[0-9]{4}$")
@@ -134,6 +140,16 @@ def resolve_answers(template: Template, project_name: str, data: dict[str, Any])
     for key, question in template.asked.items():
         answers[key] = _validate(question, answers[key])
     return ProjectSpec(**{k: answers[k] for k in ProjectSpec.__dataclass_fields__})
+
+
+def validate_answer(question: Question, value: Any) -> Any:
+    """One answer, validated and normalised (targets in the template's order).
+
+    Raises:
+        InvalidNameError: a package name or crate prefix that is not usable.
+        InvalidAnswerError: the value breaks the question's rule.
+    """
+    return _validate(question, value)
 
 
 def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911, PLR0912  (a rule table)

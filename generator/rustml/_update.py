@@ -38,6 +38,7 @@ import yaml
 
 from rustml._history import TemplateHistory, Version, default_history
 from rustml._postprocess import refresh_lockfiles
+from rustml._preset import RECORD_NAME, Preset, add_deny_bans, read_recorded_preset
 from rustml._render import SRC_PATH, answers_path, read_recorded, render
 from rustml._result import LockfileStatus
 from rustml._spec import parse_data_pairs, resolve_answers
@@ -140,6 +141,13 @@ class _Project:
     version: Version
     recorded: dict[str, Any]
     """The recorded answers (no ``_`` keys)."""
+    preset: Preset | None = None
+    """The org preset the project recorded (applied again by update, diff and check)."""
+
+    @property
+    def bans(self) -> tuple[str, ...]:
+        """Crates the preset adds to deny.toml (part of every render of this project)."""
+        return self.preset.policy.deny_bans if self.preset else ()
 
 
 def _open_project(  # noqa: C901  (one check per refusal, in order)
@@ -199,7 +207,8 @@ def _open_project(  # noqa: C901  (one check per refusal, in order)
             "update with the rustml release that generated the project first",
         )
     answers = {k: v for k, v in recorded.items() if not str(k).startswith("_")}
-    return _Project(root=root, version=version, recorded=answers)
+    preset = read_recorded_preset(root, load_template())
+    return _Project(root=root, version=version, recorded=answers, preset=preset)
 
 
 # -- rendering ----------------------------------------------------------------------
@@ -217,6 +226,7 @@ def _render_version(
     answers: dict[str, Any],
     work: Path,
     name: str,
+    bans: tuple[str, ...] = (),
 ) -> tuple[Template, Path]:
     root = history.materialise(version, work)
     template = load_template(root)
@@ -225,6 +235,7 @@ def _render_version(
         render(template, dst, data=answers, interactive=False, version=str(version))
     except RenderError as exc:
         raise RenderError(f"rendering template {version}: {exc.message}") from None
+    add_deny_bans(dst, bans)
     return template, dst
 
 
@@ -464,12 +475,20 @@ def update(
     target = history.current
     with _workdir() as work:
         progress(f"rendering template {project.version} with the recorded answers")
-        _, old_root = _render_version(history, project.version, project.recorded, work, "old")
+        _, old_root = _render_version(
+            history, project.version, project.recorded, work, "old", project.bans
+        )
         new_template = load_template(history.materialise(target, work))
         overrides = parse_data_pairs(list(data_pairs or []), new_template)
         overrides.update(data or {})
         known = {k: v for k, v in project.recorded.items() if k in new_template.asked}
-        merged_answers = {**known, **overrides}
+        # Questions new in the target version take the preset's default, if it has one.
+        preset_defaults: dict[str, Any] = {}
+        if project.preset is not None:
+            project.preset.check_locked(overrides)
+            preset_defaults = {**project.preset.defaults, **project.preset.locked}
+        new_keys = {k: v for k, v in preset_defaults.items() if k not in project.recorded}
+        merged_answers = {**new_keys, **known, **overrides}
         spec = resolve_answers(
             new_template, str(merged_answers.get("project_name", "")), merged_answers
         )
@@ -489,7 +508,7 @@ def update(
                 seconds=time.perf_counter() - start,
             )
         progress(f"rendering template {target}")
-        _, new_root = _render_version(history, target, new_answers, work, "new")
+        _, new_root = _render_version(history, target, new_answers, work, "new", project.bans)
         migrations = _migrations(new_template, project.version, target, new_answers)
         ran: list[str] = []
         lockfile = None
@@ -564,12 +583,14 @@ def diff(path: str | Path = ".", *, history: TemplateHistory | None = None) -> D
     history = history or default_history()
     project = _open_project(path, history, need_clean=False)
     with _workdir() as work:
-        template, clean = _render_version(history, project.version, project.recorded, work, "clean")
+        template, clean = _render_version(
+            history, project.version, project.recorded, work, "clean", project.bans
+        )
         answers_rel = answers_path(project.root, template).name
         ours, theirs = _tracked_files(project.root), _rendered_files(clean)
         files = []
         for rel in sorted(set(ours) | set(theirs)):
-            if rel == answers_rel:
+            if rel in {answers_rel, RECORD_NAME}:
                 continue
             mine, base = _read(ours.get(rel)), _read(theirs.get(rel))
             if mine == base:
