@@ -85,6 +85,13 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into build/site (strict: a broken link fails)."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", *session.posargs)
+
+
 @nox.session(name="template-lock")
 def template_lock(session: nox.Session) -> None:
     """Re-resolve the template's requirements/dev.txt through a generated project's `lock`.

@@ -177,6 +177,8 @@ def test_fleet_check_reports_exactly_the_planted_findings(fleet_report: dict) ->
 
 def test_report_validates_against_the_documented_schema(fleet_report: dict) -> None:
     schema = json.loads(SCHEMA_PATH.read_text())
+    published = Path(__file__).parents[1] / "docs" / "check-schema.json"
+    assert published.read_text() == SCHEMA_PATH.read_text(), "docs/check-schema.json is stale"
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(fleet_report, schema)
     broken = json.loads(json.dumps(fleet_report))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from rustml._template import load_template
 
@@ -39,3 +42,18 @@ def test_docs_list_every_question() -> None:
     questions = (REPO / "docs" / "questions.md").read_text()
     for key in load_template().asked:
         assert f"`{key}`" in questions, key
+
+
+def test_docs_site_builds_strict(tmp_path: Path) -> None:
+    """`nox -s docs`: mkdocs in strict mode, so a broken link or a page missing from the
+    navigation fails here."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "rules" / "index.html").is_file()
+    assert (tmp_path / "check-schema.json").is_file()
