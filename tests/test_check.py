@@ -73,8 +73,8 @@ def commit(path: Path, message: str) -> None:
     git(path, "commit", "-qm", message)
 
 
-def new(path: Path, preset: object, **data: object) -> Path:
-    rustml.new(path, data=data, preset=preset, lockfile=True)  # type: ignore[arg-type]
+def new(path: Path, preset: rustml.Preset, **data: object) -> Path:
+    rustml.new(path, data=data, preset=preset, lockfile=True)
     if path.name != "not-git":
         git(path, "init", "-q", "-b", "main")
         commit(path, "generated")

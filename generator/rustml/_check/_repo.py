@@ -19,9 +19,10 @@ import yaml
 from tomlkit.exceptions import TOMLKitError
 
 from rustml._history import TemplateHistory, Version
-from rustml._preset import RECORD_NAME, Preset, add_deny_bans, read_recorded_preset
-from rustml._render import SRC_PATH, read_recorded, render
+from rustml._preset import RECORD_NAME, Preset, read_recorded_preset
+from rustml._render import SRC_PATH, read_recorded
 from rustml._template import Template, load_template
+from rustml._update import _render_version, _rendered_files
 from rustml.errors import CheckError, PresetError, RenderError
 
 __all__ = ["ANSWERS_FILE", "CheckConfig", "Repo", "find_projects", "open_repo"]
@@ -166,20 +167,15 @@ class Repo:
         version = self.version
         if version is None or version not in self.history:
             return {}, f"template {version} is not known to this rustml"
-        files: dict[str, bytes] = {}
+        bans = self.preset.policy.deny_bans if self.preset else ()
         with tempfile.TemporaryDirectory(prefix="rustml-check-") as tmp:
-            work = Path(tmp)
-            template = load_template(self.history.materialise(version, work))
-            dst = work / "render"
             try:
-                render(template, dst, data=self.answers, interactive=False, version=str(version))
+                _, root = _render_version(
+                    self.history, version, self.answers, Path(tmp), "clean", bans
+                )
             except RenderError as exc:
                 return {}, exc.message
-            add_deny_bans(dst, self.preset.policy.deny_bans if self.preset else ())
-            for path in dst.rglob("*"):
-                if path.is_file():
-                    files[path.relative_to(dst).as_posix()] = path.read_bytes()
-        return files, None
+            return {rel: path.read_bytes() for rel, path in _rendered_files(root).items()}, None
 
 
 def open_repo(
