@@ -34,9 +34,16 @@ except ImportError as exc:  # nox outside rustml's environment: no variant sessi
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit and render tests (no Rust builds)."""
+    """The unit, render and fleet tiers (no builds of generated projects)."""
     session.install("-e", ".[test]")
-    session.run("pytest", "-m", "not e2e", *session.posargs)
+    session.run("python", "-m", "tests.tiers", "--tiers", "unit,render,fleet", *session.posargs)
+
+
+@nox.session
+def unit(session: nox.Session) -> None:
+    """The unit tier alone: under a minute, network blocked, no cargo on PATH."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.tiers", "--tiers", "unit", *session.posargs)
 
 
 @nox.session(name="pytest-e2e")
@@ -78,11 +85,13 @@ def update(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff (lint + format) and mypy --strict on rustml itself."""
+    """ruff (lint + format), mypy --strict, and shellcheck on the CI scripts."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    # Debian's shellcheck (.ci/install installs it).
+    session.run("shellcheck", ".ci/install", ".ci/run", external=True)
 
 
 @nox.session

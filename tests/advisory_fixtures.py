@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,18 +18,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from .helpers import git_repository
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
-__all__ = ["OsvService", "git_repository", "make_advisory_db", "osv_service"]
-
-
-def git_repository(path: Path, message: str) -> Path:
-    """Make the directory `path` a git repository whose `main` branch holds its files."""
-    git = ["git", "-C", str(path), "-c", "user.name=rustml", "-c", "user.email=rustml@invalid"]
-    subprocess.run([*git, "init", "--quiet", "--initial-branch", "main"], check=True)
-    subprocess.run([*git, "add", "--all"], check=True)
-    subprocess.run([*git, "commit", "--quiet", "--message", message], check=True)
-    return path
+__all__ = ["OsvService", "make_advisory_db", "osv_service"]
 
 
 def make_advisory_db(dst: Path) -> Path:

@@ -13,9 +13,22 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .e2e_projects import REPO
+import rustml
+from packaging.version import Version
 
-NEXT_VERSION = "0.2.0"
+from .helpers import REPO
+
+
+def _next_release(current: str) -> str:
+    """The release after ``current``: its own for a pre-release, else the next patch."""
+    version = Version(current)
+    if version.is_prerelease or version.is_devrelease:
+        return version.base_version
+    major, minor, patch = version.release[:3]
+    return f"{major}.{minor}.{patch + 1}"
+
+
+NEXT_VERSION = _next_release(rustml.__version__)
 
 RNG_DOC_OLD = "//! A tiny, seedable pseudo-random generator (`SplitMix64`)."
 RNG_DOC_NEW = "//! A small, seedable pseudo-random generator (`SplitMix64`), the same everywhere."

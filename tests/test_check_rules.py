@@ -17,14 +17,16 @@ from rustml._check import check_repo
 from rustml._preset import parse_preset
 from rustml._template import load_template
 
-from .conftest import _outside_tmpdir
+from .helpers import outside_tmpdir
+
+pytestmark = pytest.mark.fleet
 
 BASELINE = {("RM107", None), ("RM202", "Cargo.lock")}
 
 
 @pytest.fixture(scope="module")
 def generated() -> Iterator[Path]:
-    for root in _outside_tmpdir("rustml-rules-"):
+    for root in outside_tmpdir("rustml-rules-"):
         rustml.new(root / "proj", lockfile=False)
         rustml.new(root / "vendored", data={"vendor": True}, lockfile=False)
         yield root

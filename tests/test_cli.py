@@ -32,12 +32,14 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.unit
 def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"rustml {rustml.__version__}"
 
 
+@pytest.mark.unit
 def test_new_help_documents_every_question() -> None:
     result = run("new", "--help")
     assert result.returncode == 0
@@ -48,6 +50,7 @@ def test_new_help_documents_every_question() -> None:
         assert option in flat
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", ["1abc", "class", "my project", "fn", "-x", "test", ""])
 def test_bad_names_exit_2_with_one_line_and_write_nothing(outside_tmp: Path, name: str) -> None:
     target = outside_tmp / "sub" / name if name else ""
@@ -61,6 +64,7 @@ def test_bad_names_exit_2_with_one_line_and_write_nothing(outside_tmp: Path, nam
     assert list(outside_tmp.iterdir()) == []
 
 
+@pytest.mark.render
 def test_non_empty_destination_is_refused_and_untouched(outside_tmp: Path) -> None:
     dst = outside_tmp / "proj"
     dst.mkdir()
@@ -75,6 +79,7 @@ def test_non_empty_destination_is_refused_and_untouched(outside_tmp: Path) -> No
     assert sorted(p.name for p in outside_tmp.iterdir()) == ["proj"]
 
 
+@pytest.mark.render
 def test_force_backs_up_what_it_replaces(outside_tmp: Path) -> None:
     dst = outside_tmp / "proj"
     dst.mkdir()
@@ -89,6 +94,7 @@ def test_force_backs_up_what_it_replaces(outside_tmp: Path) -> None:
     assert "[workspace]" in (dst / "Cargo.toml").read_text()
 
 
+@pytest.mark.unit
 def test_bad_answer_exit_2(outside_tmp: Path) -> None:
     result = run("new", str(outside_tmp / "p"), "--defaults", "--no-lock", "-d", "license=GPL")
     assert result.returncode == 2
@@ -96,6 +102,7 @@ def test_bad_answer_exit_2(outside_tmp: Path) -> None:
     assert not (outside_tmp / "p").exists()
 
 
+@pytest.mark.render
 def test_json_output(outside_tmp: Path) -> None:
     result = run(
         "new", str(outside_tmp / "My-Proj_2"), "--defaults", "--no-lock", "--format", "json"
@@ -108,6 +115,7 @@ def test_json_output(outside_tmp: Path) -> None:
     assert ".copier-answers.yml" in payload["files"]
 
 
+@pytest.mark.render
 def test_normalised_names_are_shown(outside_tmp: Path) -> None:
     result = run("new", str(outside_tmp / "My-Proj_2"), "--defaults", "--no-lock")
     assert result.returncode == 0, result.stderr

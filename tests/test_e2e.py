@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_checks import *  # noqa: F403 (pytest collects the common checks here)
-from .e2e_projects import Project, make_project
+from .helpers import Project, ProjectChecks, make_project
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +21,10 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def project(e2e_root: Path) -> Project:
     return make_project("demo", e2e_root)
+
+
+class TestProject(ProjectChecks):
+    """The checks every generated project passes, on the default project."""
 
 
 def test_bench_session_quick(project: Project) -> None:

@@ -3,6 +3,8 @@ from rustml import normalise_project_name
 from rustml._names import validate_crate_prefix, validate_package
 from rustml.errors import InvalidNameError, UserError
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("name", "rule"),

@@ -13,7 +13,9 @@ import pytest
 import tomlkit
 import yaml
 
-from .test_update import git
+from .helpers import git
+
+pytestmark = pytest.mark.render
 
 PRESET = """\
 [preset]

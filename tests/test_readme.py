@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rustml._template import load_template
 
-from .conftest import REPO
+from .helpers import REPO
+
+pytestmark = pytest.mark.unit
 
 
 def quickstart_commands() -> list[str]:
@@ -23,7 +26,7 @@ def test_quickstart_has_two_one_line_commands() -> None:
     assert len(commands) == 2
     assert all("\n" not in c for c in commands)
     assert "rustml new" in commands[0]
-    assert "pytest" in commands[1]
+    assert "python -m tests.tiers" in commands[1]
 
 
 def test_ci_runs_the_readme_test_command() -> None:

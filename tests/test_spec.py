@@ -5,6 +5,8 @@ from rustml._spec import load_data_file, parse_data_pairs, resolve_answers
 from rustml._template import load_template
 from rustml.errors import InvalidAnswerError, InvalidNameError
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def template():

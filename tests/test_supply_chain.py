@@ -11,7 +11,9 @@ import pytest
 import tomllib
 import yaml
 
-from .conftest import RenderFn
+from .helpers import RenderFn
+
+pytestmark = pytest.mark.render
 
 LOCK_LINE = re.compile(r"^([a-z0-9-]+)==([^ ;\\]+)")
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import rustml
 
-from .advisory_fixtures import OsvService, git_repository, make_advisory_db, osv_service
-from .e2e_projects import clean_env, path_without
+from .advisory_fixtures import OsvService, make_advisory_db, osv_service
+from .helpers import clean_env, git_repository, path_without
 
 pytestmark = pytest.mark.e2e
 

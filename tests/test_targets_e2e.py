@@ -13,50 +13,24 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .e2e_checks import *  # noqa: F403 (pytest collects the common checks here)
-from .e2e_projects import Project, make_project, path_without
+from .helpers import Project, ProjectChecks, make_project, path_without, target_env
 
 NAME = "My-Proj_2"
 pytestmark = pytest.mark.e2e
-
-CROSS_TARGETS = ("aarch64-unknown-linux-gnu", "wasm32-unknown-unknown", "thumbv7em-none-eabihf")
-BUILD_STD_TOOLCHAIN = "debian-web"
-
-
-def _has_prebuilt_std(target: str) -> bool:
-    libdir = subprocess.run(
-        ["rustc", "--print", "target-libdir", "--target", target],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return bool(libdir) and any(Path(libdir).glob("libcore-*.rlib"))
-
-
-def target_env() -> dict[str, str]:
-    """Standard rustup targets where installed, else build-std with debian-web."""
-    if all(_has_prebuilt_std(t) for t in CROSS_TARGETS):
-        return {}
-    toolchains = subprocess.run(
-        ["rustup", "toolchain", "list"], capture_output=True, text=True, check=False
-    ).stdout
-    if not re.search(rf"^{BUILD_STD_TOOLCHAIN}\b", toolchains, flags=re.MULTILINE):
-        pytest.fail(
-            "no prebuilt std for the cross targets and no build-std toolchain: "
-            "run `rustup target add ...` or .ci/install"
-        )
-    return {"RUSTML_BUILD_STD": "1", "RUSTUP_TOOLCHAIN": BUILD_STD_TOOLCHAIN}
 
 
 @pytest.fixture(scope="module")
 def project(e2e_root: Path) -> Project:
     return make_project(NAME, e2e_root)
+
+
+class TestProject(ProjectChecks):
+    """The checks every generated project passes, on the all-targets project."""
 
 
 def nox(project: Project, session: str, env: dict[str, str] | None = None) -> str:

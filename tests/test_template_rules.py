@@ -8,6 +8,8 @@ import copier
 import pytest
 from rustml._template import template_root
 
+pytestmark = pytest.mark.render
+
 
 def copy(dst: Path, **data: object) -> None:
     copier.run_copy(str(template_root()), dst, data=data, defaults=True, quiet=True)

@@ -20,10 +20,16 @@ import pytest
 import rustml
 from rustml._history import Version, write_snapshot
 
-from .e2e_projects import REPO, clean_env
+from .helpers import (
+    REPO,
+    USER_RUST,
+    clean_env,
+    generate_committed,
+    git,
+    make_user_edits,
+    target_env,
+)
 from .template_versions import LIB_DOC_NEW, NEXT_VERSION, make_next_template
-from .test_targets_e2e import target_env
-from .test_update import USER_RUST, generate_committed, git, make_user_edits
 
 pytestmark = pytest.mark.e2e
 

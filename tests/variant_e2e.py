@@ -30,9 +30,8 @@ from rustml._postprocess import generate_lockfile
 from rustml._variants import PROJECT_NAME, Variant, variants
 
 from .advisory_fixtures import make_advisory_db, osv_service
-from .e2e_projects import REPO, clean_env
+from .helpers import REPO, clean_env, target_env
 from .snapshots import render_from
-from .test_targets_e2e import target_env
 
 #: Where the shared cargo target directory and the per-variant results live.
 CACHE = Path(os.environ.get("RUSTML_E2E_CACHE", Path.home() / ".cache" / "rustml-e2e"))

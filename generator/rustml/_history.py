@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from functools import total_ordering
 from pathlib import Path
 
+from packaging.version import InvalidVersion
+from packaging.version import Version as _Pep440
+
 from rustml._template import template_root
 from rustml._version import __version__
 from rustml.errors import RustmlError
@@ -39,14 +42,12 @@ __all__ = [
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "_template_history"
 _SNAPSHOT_RE = re.compile(r"^v(?P<version>\d+\.\d+\.\d+(?:[.-]?\w+)?)\.tar\.gz$")
-_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:\.?(dev|a|b|rc)(\d+))?$")
-_PRE_ORDER = {"dev": 0, "a": 1, "b": 2, "rc": 3, None: 4}
 
 
 @total_ordering
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Version:
-    """A template version: ``MAJOR.MINOR.PATCH`` with an optional dev/a/b/rc suffix."""
+    """A template version (PEP 440, as the package's own), ordered by ``packaging``."""
 
     text: str
 
@@ -55,24 +56,41 @@ class Version:
         """Parse ``0.2.0`` or ``v0.2.0`` (a leading ``v`` is dropped).
 
         Raises:
-            ValueError: ``text`` is not a version rustml writes.
+            ValueError: ``text`` is not a version rustml writes (PEP 440, no local part).
         """
-        text = str(text).strip()
-        if not _VERSION_RE.match(text):
+        bare = str(text).strip().removeprefix("v")
+        try:
+            parsed = _Pep440(bare)
+        except InvalidVersion:
+            raise ValueError(f"not a rustml version: {text!r}") from None
+        if parsed.local is not None or parsed.epoch:
             raise ValueError(f"not a rustml version: {text!r}")
-        return cls(text.removeprefix("v"))
+        return cls(bare)
 
-    def _key(self) -> tuple[int, int, int, int, int]:
-        match = _VERSION_RE.match(self.text)
-        assert match is not None  # checked in parse()  # noqa: S101
-        major, minor, patch, pre, num = match.groups()
-        return (int(major), int(minor), int(patch), _PRE_ORDER[pre], int(num or 0))
+    @property
+    def _key(self) -> _Pep440:
+        return _Pep440(self.text)
 
     def __lt__(self, other: object) -> bool:
-        """Order by release, a pre-release before its release."""
+        """Order as PEP 440 does: a pre-release (dev, a, b, rc) before its release."""
         if not isinstance(other, Version):
             return NotImplemented
-        return self._key() < other._key()
+        return self._key < other._key
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when PEP 440 says so (``0.2.0`` and ``0.2``, ``0.2.0dev0``)."""
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        """Consistent with equality."""
+        return hash(self._key)
+
+    @property
+    def release(self) -> Version:
+        """The release this version leads to (``0.3.0`` for ``0.3.0.dev0``)."""
+        return Version(self._key.base_version)
 
     @property
     def tag(self) -> str:

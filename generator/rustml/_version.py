@@ -1,3 +1,3 @@
 """The rustml version, which is also the version of the template it ships."""
 
-__version__ = "0.2.0.dev0"
+__version__ = "0.3.0.dev0"
