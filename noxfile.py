@@ -136,3 +136,10 @@ def template_snapshot(session: nox.Session) -> None:
         "v = Path('templates/VERSION').read_text().strip();"
         "print(write_snapshot(Path('templates'), Version.parse(v)))",
     )
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """Plant a bug in each branch of the update planner; a unit test must catch each."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.planner_mutants")

@@ -1,0 +1,116 @@
+"""Plant one bug per branch of the update planner and check a unit test catches each.
+
+``python -m tests.planner_mutants`` (``nox -s mutants``): each mutant is the planner with
+one branch broken, written into a copy of the package (the checkout is never edited);
+tests/test_update_plan.py runs against the copy and must fail. Prints which test caught
+each mutant; exits 1 if any survived.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .helpers import REPO
+
+SOURCE = REPO / "generator" / "rustml"
+#: name -> (the planner's code, the same code with the bug planted).
+MUTANTS = {
+    "template unchanged, still merged": (
+        "        if o == n:\n            continue",
+        "        if o == n and False:\n            continue",
+    ),
+    "owner unchanged, template change not applied": (
+        "            if u != n:\n",
+        "            if u != n and False:\n",
+    ),
+    "both changed, owners' kept without merging": (
+        "        file_mode = project[rel].stat().st_mode & 0o777\n        merged,",
+        (
+            "        plan.kept.append(rel)\n        continue\n"
+            "        file_mode = project[rel].stat().st_mode & 0o777\n        merged,"
+        ),
+    ),
+    "owner-deleted file restored": (
+        "            else:  # the owners deleted it: stays deleted\n",
+        (
+            "            else:  # the owners deleted it: stays deleted\n"
+            "                plan.writes[rel] = (n, new_mode)\n"
+        ),
+    ),
+    "_skip_if_exists ignored": ("        if rel in skip_if_exists:", "        if False:"),
+    "dropped by the template and edited, deleted": (
+        "            else:\n                plan.kept.append(rel)\n            continue",
+        (
+            "            else:\n                plan.deletes.append(rel)\n"
+            "                plan.kept.append(rel)\n            continue"
+        ),
+    ),
+    "executable bit replaced by the template's mode": (
+        "plan.writes[rel] = (n, project[rel].stat().st_mode & 0o777)",
+        "plan.writes[rel] = (n, new_mode)",
+    ),
+    "emptied directories left behind": (
+        "        while parent != root and not any(parent.iterdir()):",
+        "        while False:",
+    ),
+    "--conflict rej writes markers inline": (
+        '        elif mode == "inline":',
+        "        elif True:",
+    ),
+    "answers file merged like any file": (
+        "        if rel == answers_file:\n            continue",
+        "        if False:\n            continue",
+    ),
+}
+
+
+def _failed(env: dict[str, str]) -> list[str]:
+    """The planner's unit tests that fail with the package at env's PYTHONPATH."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", "-rf",
+         "-m", "unit", str(REPO / "tests" / "test_update_plan.py")],
+        capture_output=True, text=True, env=env, cwd=REPO, check=False,
+    )  # fmt: skip
+    failed = [
+        line.split("::", 1)[1].split(" - ")[0]
+        for line in done.stdout.splitlines()
+        if line.startswith("FAILED")
+    ]
+    return failed or ([] if done.returncode == 0 else [f"pytest exit {done.returncode}"])
+
+
+def main() -> int:
+    """Run every mutant; 1 if one survived (or no longer applies)."""
+    original = (SOURCE / "_update.py").read_text(encoding="utf-8")
+    survived = []
+    with tempfile.TemporaryDirectory(prefix="rustml-mutants-") as tmp:
+        copy = Path(tmp) / "rustml"
+        shutil.copytree(SOURCE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        env = {**os.environ, "PYTHONPATH": tmp, "PYTHONDONTWRITEBYTECODE": "1"}
+        for name, (code, bug) in {"(no bug: the copy must pass)": ("", ""), **MUTANTS}.items():
+            if not code:
+                if _failed(env):
+                    print("the unmutated copy fails its tests: fix those first")
+                    return 1
+                continue
+            if original.count(code) != 1:
+                print(f"{name}: the planner changed, this mutant no longer applies")
+                survived.append(name)
+                continue
+            (copy / "_update.py").write_text(original.replace(code, bug), encoding="utf-8")
+            caught = _failed(env)
+            if not caught:
+                survived.append(name)
+            print(f"{name:48} caught by {caught[0] if caught else 'NOTHING'}"
+                  + (f" (+{len(caught) - 1} more)" if len(caught) > 1 else ""))  # fmt: skip
+    print(f"{len(MUTANTS) - len(survived)} of {len(MUTANTS)} planted bugs caught")
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
