@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rustml
 from rustml._postprocess import generate_lockfile
@@ -32,6 +32,9 @@ from rustml._variants import PROJECT_NAME, Variant, variants
 from .advisory_fixtures import make_advisory_db, osv_service
 from .helpers import REPO, clean_env, target_env
 from .snapshots import render_from
+
+if TYPE_CHECKING:
+    from rustml._spec import ProjectSpec
 
 #: Where the shared cargo target directory and the per-variant results live.
 CACHE = Path(os.environ.get("RUSTML_E2E_CACHE", Path.home() / ".cache" / "rustml-e2e"))
@@ -89,13 +92,38 @@ def find(name: str) -> Variant:
     raise SystemExit(f"no variant {name!r}; the variants are:\n  {known}")
 
 
-def render_variant(variant: Variant, dst: Path, template: Path | None) -> Path:
-    """Render `variant` with its lockfile (and vendor/), from rustml's template or another."""
+def render_variant(variant: Variant, dst: Path, template: Path | None) -> ProjectSpec:
+    """Render `variant` (no lockfile) from rustml's template or another into `dst`."""
     if template is None:
-        return rustml.new(dst, data=variant.answers, lockfile=True).path
-    spec = render_from(template, variant, dst)
-    generate_lockfile(dst, vendor=spec.vendor)
-    return dst
+        return rustml.new(dst, data=variant.answers, lockfile=False).spec
+    return render_from(template, variant, dst)
+
+
+def sync_render(render: Path, project: Path, listing: Path) -> list[str]:
+    """Make `project` hold `render`'s files, rewriting only those whose bytes differ.
+
+    Unchanged files keep their modification times, so cargo (which compares them with
+    its dep-info) finds its builds of this variant fresh, and mypy its cache. Files of the
+    previous render (recorded in `listing`) that are gone are deleted; everything else in
+    `project` (lockfiles, vendor/, build outputs) stays. Returns the paths written.
+    """
+    rendered = {
+        p.relative_to(render).as_posix(): p for p in sorted(render.rglob("*")) if p.is_file()
+    }
+    before = set(listing.read_text().splitlines()) if listing.is_file() else set()
+    for rel in sorted(before - set(rendered)):
+        (project / rel).unlink(missing_ok=True)
+    written = []
+    for rel, source in rendered.items():
+        target = project / rel
+        data = source.read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(rel)
+        shutil.copymode(source, target)
+    listing.write_text("".join(f"{rel}\n" for rel in rendered))
+    return written
 
 
 def vendor_std_dependencies(project: Path, cross_env: dict[str, str]) -> None:
@@ -122,6 +150,35 @@ def vendor_std_dependencies(project: Path, cross_env: dict[str, str]) -> None:
             shutil.copytree(crate, project / "vendor" / crate.name, symlinks=True)
 
 
+def place_project(variant: Variant, template: Path | None, work: Path) -> Path:
+    """The variant's project directory, holding a fresh render and its lockfiles.
+
+    Each variant keeps its own project directory between runs (all called `demo`) and all
+    share one cargo target directory: dependencies compiled for one variant serve every
+    other that builds them the same way, and a second run of a variant finds its own
+    crates fresh (the render is synced file by file, see sync_render; the lockfiles are
+    resolved again only when a manifest changed). Runs from another template
+    (--template) get their own directories, rendered anew. One run at a time per cache:
+    two projects building in one target dir overwrite each other's unhashed artifacts
+    (the cdylib crate's lib_core.rlib).
+    """
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", variant.name)
+    if template is None:
+        project_root = CACHE / "projects" / slug
+    else:
+        project_root = CACHE / "projects-other-template" / slug
+        shutil.rmtree(project_root, ignore_errors=True)
+    project = project_root / PROJECT_NAME
+    spec = render_variant(variant, work / "render" / PROJECT_NAME, template)
+    written = sync_render(work / "render" / PROJECT_NAME, project, project_root / "files")
+    manifests_changed = any(Path(rel).name == "Cargo.toml" for rel in written)
+    if manifests_changed or not (project / "Cargo.lock").is_file():
+        status = generate_lockfile(project, vendor=spec.vendor)
+        if not status.generated:
+            raise SystemExit(f"{variant.name}: no lockfile: {status.reason}")
+    return project
+
+
 def run_variant(
     variant: Variant, sessions: list[str] | None = None, template: Path | None = None
 ) -> dict[str, Any]:
@@ -131,19 +188,12 @@ def run_variant(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     compiled = 0
-    # Every variant is rendered at the same path with the same name: cargo then sees the
-    # same packages, and whatever compiles identically is reused from the shared target.
-    # Runs from another template (--template) get their own path. Still, one run at a
-    # time per cache: two projects building in one target dir overwrite each other's
-    # unhashed artifacts (the cdylib crate's lib_core.rlib), seen as doctest failures.
-    project_root = CACHE / ("project" if template is None else "project-other-template")
-    shutil.rmtree(project_root, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="rustml-variant-") as tmp:
         root = Path(tmp)
         assert REPO not in root.parents
         assert REPO not in CACHE.parents
         t0 = time.perf_counter()
-        project = render_variant(variant, project_root / PROJECT_NAME, template)
+        project = place_project(variant, template, root)
         timings["render"] = time.perf_counter() - t0
         env = {
             **clean_env(),

@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -32,6 +33,17 @@ PROJECT = Path(__file__).resolve().parents[2]
 LOCKFILE = "requirements/dev.txt"
 
 
+# PyO3's build script re-runs, and pyo3, numpy and the bindings recompile, whenever the
+# interpreter it would build for changes, and each nox session has its own virtualenv.
+# So the sessions' builds all name the virtualenvs' common base interpreter (an abi3
+# build needs nothing from a virtualenv): one build serves every session.
+BASE_PYTHON = getattr(sys, "_base_executable", None) or sys.executable
+#: The environment of every `cargo` run that builds the bindings.
+CARGO_ENV: dict[str, str | None] = {"PYO3_PYTHON": BASE_PYTHON, "VIRTUAL_ENV": None}
+#: The same for maturin building the package through pip (PEP 517).
+MATURIN_ENV = {"MATURIN_PEP517_USE_BASE_PYTHON": "1"}
+
+
 def install_locked(session: nox.Session, *, project: bool = True) -> None:
     """Installs the locked development environment, then (with `project`) this package.
 
@@ -40,7 +52,7 @@ def install_locked(session: nox.Session, *, project: bool = True) -> None:
     """
     session.install("--require-hashes", "-r", LOCKFILE)
     if project:
-        session.install("--no-deps", "--no-build-isolation", ".")
+        session.install("--no-deps", "--no-build-isolation", ".", env=MATURIN_ENV)
 
 
 def nested_workspaces() -> list[Path]:
