@@ -62,10 +62,16 @@ def run_tier(tier: str, workers: str, extra: list[str]) -> tuple[int, float, dic
             env.update(BLOCKED_NETWORK)
             env["PATH"] = _unit_path(Path(farm))
         print(f"\n=== tier {tier}: {' '.join(cmd[1:])}", flush=True)
-        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True, check=False)
+        # Streamed (a tier can take many minutes) and kept for the closing counts.
+        lines = []
+        with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+                lines.append(line)
     seconds = time.perf_counter() - start
-    sys.stdout.write(proc.stdout)
-    return proc.returncode, seconds, _counts(proc.stdout)
+    return proc.returncode, seconds, _counts("".join(lines))
 
 
 def main(argv: list[str] | None = None) -> int:
