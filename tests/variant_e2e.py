@@ -150,6 +150,11 @@ def vendor_std_dependencies(project: Path, cross_env: dict[str, str]) -> None:
             shutil.copytree(crate, project / "vendor" / crate.name, symlinks=True)
 
 
+def _slug(variant: Variant) -> str:
+    """The variant's name as a directory name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", variant.name)
+
+
 def place_project(variant: Variant, template: Path | None, work: Path) -> Path:
     """The variant's project directory, holding a fresh render and its lockfiles.
 
@@ -162,7 +167,7 @@ def place_project(variant: Variant, template: Path | None, work: Path) -> Path:
     two projects building in one target dir overwrite each other's unhashed artifacts
     (the cdylib crate's lib_core.rlib).
     """
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", variant.name)
+    slug = _slug(variant)
     if template is None:
         project_root = CACHE / "projects" / slug
     else:
@@ -187,7 +192,10 @@ def run_variant(
     started_at = time.time()
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    compiled = 0
+    compiled: dict[str, int] = {}
+    logs = CACHE / "logs" / _slug(variant)
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="rustml-variant-") as tmp:
         root = Path(tmp)
         assert REPO not in root.parents
@@ -229,7 +237,11 @@ def run_variant(
                 )
                 timings[session] = time.perf_counter() - t0
                 output = proc.stdout + proc.stderr
-                compiled += len(re.findall(r"^\s+Compiling ", output, flags=re.MULTILINE))
+                # Every session's whole output is kept: what compiled (and why a later
+                # variant rebuilt something) is read from these.
+                (logs / f"{session}.log").write_text(output)
+                crates = re.findall(r"^\s+Compiling (\S+ v\S+)", output, flags=re.MULTILINE)
+                compiled[session] = len(crates)
                 if proc.returncode != 0:
                     sys.stdout.write(proc.stdout[-6000:])
                     sys.stdout.write(proc.stderr[-6000:])
@@ -239,7 +251,8 @@ def run_variant(
         "started_at": started_at,
         "seconds": time.perf_counter() - started,
         "sessions": timings,
-        "crates_compiled": compiled,
+        "crates_compiled": sum(compiled.values()),
+        "compiled_by_session": compiled,
     }
     if sessions is None and template is None:  # only full runs of rustml's template count
         results = CACHE / "results"

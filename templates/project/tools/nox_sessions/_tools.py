@@ -44,15 +44,21 @@ CARGO_ENV: dict[str, str | None] = {"PYO3_PYTHON": BASE_PYTHON, "VIRTUAL_ENV": N
 MATURIN_ENV = {"MATURIN_PEP517_USE_BASE_PYTHON": "1"}
 
 
-def install_locked(session: nox.Session, *, project: bool = True) -> None:
+def install_locked(
+    session: nox.Session, *, project: bool = True, features: tuple[str, ...] = ()
+) -> None:
     """Installs the locked development environment, then (with `project`) this package.
 
     The package is built from source against the locked maturin, without build isolation,
-    so nothing unpinned or unhashed enters the environment.
+    so nothing unpinned or unhashed enters the environment; `features` are Cargo features
+    of the bindings to build it with.
     """
     session.install("--require-hashes", "-r", LOCKFILE)
     if project:
-        session.install("--no-deps", "--no-build-isolation", ".", env=MATURIN_ENV)
+        env = dict(MATURIN_ENV)
+        if features:
+            env["MATURIN_PEP517_ARGS"] = f"--features {','.join(features)}"
+        session.install("--no-deps", "--no-build-isolation", ".", env=env)
 
 
 def nested_workspaces() -> list[Path]:
