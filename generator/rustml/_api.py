@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from rustml._spec import load_data_file, parse_data_pairs, resolve_answers
 from rustml._template import load_template
 from rustml._update import diff, update
 from rustml._version import __version__
-from rustml.errors import InvalidNameError
+from rustml.errors import DestinationError, InvalidNameError
 
 __all__ = ["diff", "new", "update"]
 
@@ -27,6 +28,19 @@ Progress = Callable[[str], None]
 
 def _no_progress(_: str) -> None:
     return None
+
+
+@contextmanager
+def _os_errors(dst: Path) -> Iterator[None]:
+    """An OS error while writing the project is the destination's problem: one line.
+
+    Disk full, read-only file system, ...; the staging directory goes as always.
+    """
+    try:
+        yield
+    except OSError as exc:
+        what = exc.strerror or type(exc).__name__
+        raise DestinationError(f"cannot write the project for {dst}: {what}") from None
 
 
 def new(
@@ -102,7 +116,7 @@ def new(
     # Interactively, Copier prompts for the rest, with defaults derived from the project name.
     render_data = spec.as_data() if spec else {"project_name": project_name, **merged}
 
-    with staging_dir(dst) as staged:
+    with staging_dir(dst) as staged, _os_errors(dst):
         progress("rendering the template")
         render(template, staged, data=render_data, interactive=interactive, defaults=user_defaults)
         if spec is None:  # prompted answers: validate what Copier recorded

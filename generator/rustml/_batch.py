@@ -85,12 +85,15 @@ def _update_one(project: Path, branch: str, history: TemplateHistory) -> BatchOu
         added = _git(toplevel, "worktree", "add", "--quiet", "-b", branch, str(tree), "HEAD")
         if added.returncode != 0:
             return BatchOutcome(project, "refused", f"git worktree: {added.stderr.strip()}")
+        outcome: BatchOutcome | None = None
         try:
             outcome = _update_in(tree, tree / rel, branch, history, project)
         finally:
+            # Also on an interrupt: the worktree goes, and the branch unless it holds
+            # a committed update.
             _git(toplevel, "worktree", "remove", "--force", str(tree))
-    if outcome.branch is None:  # nothing committed: the branch goes too
-        _git(toplevel, "branch", "-D", branch)
+            if outcome is None or outcome.branch is None:
+                _git(toplevel, "branch", "-D", branch)
     return outcome
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from rustml._signals import Interrupted, handle_signals
 from rustml.errors import EXIT_FAILURE, RustmlError, UserError
 
 __all__ = ["OutputFormat", "err", "fail", "handle_errors", "out"]
@@ -36,12 +37,21 @@ def fail(message: str, code: int) -> NoReturn:
 
 @contextmanager
 def handle_errors() -> Iterator[None]:
-    """Map rustml's errors to one line on stderr and an exit code; nothing else is caught."""
+    """Map rustml's errors to one line on stderr and an exit code; nothing else is caught.
+
+    SIGINT, SIGTERM and SIGHUP unwind the command like an error (temporary directories
+    removed, child processes ended) and exit with 128 + the signal's number.
+    """
     try:
-        yield
+        with handle_signals():
+            yield
     except UserError as exc:
         fail(exc.message, exc.exit_code)
     except RustmlError as exc:
         fail(str(exc), EXIT_FAILURE)
+    except Interrupted as exc:
+        if exc.completed:
+            fail(f"interrupted ({exc.name}) after the step in progress completed", exc.exit_code)
+        fail(f"interrupted ({exc.name}); nothing was changed", exc.exit_code)
     except KeyboardInterrupt:
-        fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+        fail("interrupted; nothing was changed", EXIT_INTERRUPTED)

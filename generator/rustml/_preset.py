@@ -35,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +45,10 @@ import yaml
 from tomlkit.exceptions import TOMLKitError
 
 from rustml._history import Version
+from rustml._process import run
 from rustml._template import Template
-from rustml.errors import InvalidAnswerError, PresetError
+from rustml._userfiles import read_user_text, yaml_problem
+from rustml.errors import InvalidAnswerError, InvalidNameError, PresetError
 
 __all__ = [
     "PRESET_ENV",
@@ -156,10 +157,12 @@ def default_preset_source() -> str | None:
     config = base / "rustml" / "config.toml"
     if not config.is_file():
         return None
+    text = read_user_text(config, what="rustml config", error=PresetError)
     try:
-        data = tomlkit.parse(config.read_text(encoding="utf-8")).unwrap()
-    except (OSError, TOMLKitError) as exc:
-        raise PresetError(f"cannot read {config}: {exc}") from None
+        data = tomlkit.parse(text).unwrap()
+    except TOMLKitError as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise PresetError(f"rustml config {config} is not valid TOML: {first}") from None
     value = data.get("preset")
     if value is not None and not isinstance(value, str):
         raise PresetError(f"{config}: preset must be a path or git+URL#PATH string")
@@ -173,38 +176,35 @@ def load_preset(source: str, template: Template) -> Preset:
         PresetError: unreachable, unparsable, or naming answers or values the template
             does not have.
     """
+    if source.startswith("-"):
+        raise PresetError(f"preset source {source!r} starts with '-': not a path or git+URL")
     match = _GIT_RE.match(source)
     text = _read_git(source, match) if match else _read_path(Path(source).expanduser())
     return parse_preset(text, source, template)
 
 
 def _read_path(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PresetError(f"cannot read preset {path}: {exc.strerror}") from None
+    return read_user_text(path, what="preset", error=PresetError)
 
 
 def _read_git(source: str, match: re.Match[str]) -> str:
     url, ref, rel = match["url"], match["ref"], match["path"]
+    # Sources are data: a URL or ref that git would parse as an option is refused, and
+    # `--` ends git's options before the positional arguments.
+    if url.startswith("-") or (ref or "").startswith("-"):
+        raise PresetError(f"preset source {source!r}: the URL and ref must not start with '-'")
     with tempfile.TemporaryDirectory(prefix="rustml-preset-") as tmp:
         cmd = ["git", "clone", "--quiet", "--depth", "1"]
         if ref:
             cmd += ["--branch", ref]
-        done = subprocess.run(
-            [*cmd, url, tmp],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-        )
+        done = run([*cmd, "--", url, tmp], env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
         if done.returncode != 0:
             why = (done.stderr.strip().splitlines() or ["git clone failed"])[-1]
             raise PresetError(f"cannot fetch preset {source}: {why}")
         path = Path(tmp) / rel
         if not path.is_file():
             raise PresetError(f"preset {source}: no file {rel} in {url}")
-        return path.read_text(encoding="utf-8")
+        return read_user_text(path, what="preset", error=PresetError)
 
 
 def parse_preset(text: str, source: str, template: Template) -> Preset:
@@ -218,7 +218,9 @@ def parse_preset(text: str, source: str, template: Template) -> Preset:
             data: Any = yaml.safe_load(text)
         else:
             data = tomlkit.parse(text).unwrap()
-    except (yaml.YAMLError, TOMLKitError, ValueError) as exc:
+    except yaml.YAMLError as exc:
+        raise PresetError(f"preset {source} is not valid: {yaml_problem(exc)}") from None
+    except (TOMLKitError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PresetError(f"preset {source} is not valid: {first}") from None
     if not isinstance(data, dict):
@@ -266,8 +268,8 @@ def _answers(
             known = ", ".join(template.asked)
             raise PresetError(f"preset {source}: [{section}] {key} is not a question ({known})")
         try:
-            checked[key] = validate_answer(question, value)
-        except InvalidAnswerError as exc:
+            checked[key] = validate_answer(template, question, value)
+        except (InvalidAnswerError, InvalidNameError) as exc:
             raise PresetError(f"preset {source}: [{section}] {exc.message}") from None
         if isinstance(checked[key], tuple):
             checked[key] = list(checked[key])
@@ -316,7 +318,7 @@ def read_recorded_preset(project: Path, template: Template) -> Preset | None:
     path = project / RECORD_NAME
     if not path.is_file():
         return None
-    text = path.read_text(encoding="utf-8")
+    text = read_user_text(path, what="preset record", error=PresetError)
     source = next(
         (
             line.split("Source: ", 1)[1].strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +11,23 @@ import yaml
 from copier.errors import CopierAnswersInterrupt, CopierError
 
 from rustml._template import Template
+from rustml._userfiles import read_user_text, yaml_problem
 from rustml._version import __version__
-from rustml.errors import RenderError
+from rustml.errors import AnswersFileError, RenderError
 
-__all__ = ["SRC_PATH", "answers_path", "read_answers", "read_recorded", "render"]
+__all__ = [
+    "SRC_PATH",
+    "answers_path",
+    "read_answers",
+    "read_recorded",
+    "render",
+]
 
 #: What answers files record as the template's source: the template that ships with
 #: rustml, wherever it is installed (no path of the generating machine).
 SRC_PATH = "rustml"
+#: How Copier words a validator's refusal.
+_VALIDATION_ERROR = re.compile(r"^Validation error for question '(?P<key>[^']+)': (?P<message>.*)$")
 
 
 def render(
@@ -58,6 +68,9 @@ def render(
         raise KeyboardInterrupt from None
     except (CopierError, ValueError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
+        refused = _VALIDATION_ERROR.match(message)
+        if refused:
+            raise RenderError(refused["message"], key=refused["key"]) from None
         raise RenderError(f"template rejected the answers: {message}") from None
     _record_version(answers_path(dst, template), version)
 
@@ -86,11 +99,22 @@ def read_recorded(answers_file: Path) -> dict[str, Any]:
     """Read a project's answers file, private ``_`` keys included.
 
     Raises:
-        OSError: the file cannot be read.
-        yaml.YAMLError: it is not YAML.
+        AnswersFileError: the file cannot be read, is not UTF-8 YAML, or holds no
+            answers; the message names the file and the problem, on one line.
     """
-    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
-    return loaded if isinstance(loaded, dict) else {}
+    name = answers_file.name
+    text = read_user_text(answers_file, what="answers file", error=AnswersFileError)
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise AnswersFileError(f"{answers_file} is not valid YAML: {yaml_problem(exc)}") from None
+    if loaded is None:
+        raise AnswersFileError(
+            f"{answers_file} is empty; restore it from git history (git checkout -- {name})"
+        )
+    if not isinstance(loaded, dict):
+        raise AnswersFileError(f"{answers_file} must hold a mapping of answers")
+    return loaded
 
 
 def read_answers(answers_file: Path) -> dict[str, Any]:

@@ -8,7 +8,6 @@ agreement.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,14 @@ import tomlkit
 import yaml
 from tomlkit.exceptions import TOMLKitError
 
-from rustml._names import normalise_project_name, validate_crate_prefix, validate_package
+from rustml._names import normalise_project_name
 from rustml._template import Question, Template
-from rustml.errors import InvalidAnswerError
+from rustml._userfiles import read_user_text, yaml_problem
+from rustml._validators import validation_error
+from rustml.errors import InvalidAnswerError, InvalidNameError
+
+#: Questions whose refusals are name errors (InvalidNameError).
+_NAME_KEYS = frozenset({"project_name", "package_name", "crate_prefix"})
 
 __all__ = [
     "ProjectSpec",
@@ -28,11 +32,6 @@ __all__ = [
     "resolve_answers",
     "validate_answer",
 ]
-
-_EMAIL_RE = re.compile(r'^[^@\s"<>,]+@[^@\s"<>,]+\.[^@\s"<>,]+$')
-_YEAR_RE = re.compile(r"^[0-9]{4}$")
-_FORBIDDEN_TEXT = re.compile(r'["\\\n\r\t<>]')
-_INDEX_URL_RE = re.compile(r"^(sparse\+)?https://[^\s\"'\\]+$")
 
 
 @dataclass(frozen=True)
@@ -79,10 +78,7 @@ def parse_data_pairs(pairs: list[str], template: Template) -> dict[str, Any]:
 
 def load_data_file(path: Path, template: Template) -> dict[str, Any]:
     """Read answers from a YAML, JSON or TOML file (a flat mapping of keys to values)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidAnswerError(f"cannot read data file {path}: {exc.strerror}") from None
+    text = read_user_text(path, what="data file", error=InvalidAnswerError)
     try:
         if path.suffix == ".toml":
             loaded: Any = tomlkit.parse(text).unwrap()
@@ -90,8 +86,10 @@ def load_data_file(path: Path, template: Template) -> dict[str, Any]:
             loaded = json.loads(text)
         else:
             loaded = yaml.safe_load(text)
-    except (ValueError, TOMLKitError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0]
+    except yaml.YAMLError as exc:
+        raise InvalidAnswerError(f"data file {path} is not valid: {yaml_problem(exc)}") from None
+    except (ValueError, TOMLKitError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise InvalidAnswerError(f"data file {path} is not valid: {first}") from None
     if loaded is None:
         return {}
@@ -138,64 +136,41 @@ def resolve_answers(template: Template, project_name: str, data: dict[str, Any])
         if key not in answers:
             answers[key] = question.default
     for key, question in template.asked.items():
-        answers[key] = _validate(question, answers[key])
+        answers[key] = _validate(template, question, answers[key], answers)
     return ProjectSpec(**{k: answers[k] for k in ProjectSpec.__dataclass_fields__})
 
 
-def validate_answer(question: Question, value: Any) -> Any:
-    """One answer, validated and normalised (targets in the template's order).
+def validate_answer(template: Template, question: Question, value: Any) -> Any:
+    """One answer on its own, validated and normalised (targets in the template's order).
 
     Raises:
         InvalidNameError: a package name or crate prefix that is not usable.
         InvalidAnswerError: the value breaks the question's rule.
     """
-    return _validate(question, value)
+    return _validate(template, question, value, {})
 
 
-def _validate(question: Question, value: Any) -> Any:  # noqa: C901, PLR0911, PLR0912  (a rule table)
+def _validate(template: Template, question: Question, value: Any, answers: dict[str, Any]) -> Any:
+    """The value's type and choices are checked here; its rule by the template."""
     key = question.key
     if question.multiselect:
-        return _validate_targets(question, value)
-    if question.type == "bool":
+        value = _validate_targets(question, value)
+    elif question.type == "bool":
         if not isinstance(value, bool):
             raise InvalidAnswerError(f"{key} must be true or false, got {value!r}")
-        return value
-    if not isinstance(value, str):
+    else:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
-        else:
+        if not isinstance(value, str):
             raise InvalidAnswerError(f"{key} must be a string, got {value!r}")
-    if question.choices:
-        if value not in question.choices:
+        if question.choices and value not in question.choices:
             options = ", ".join(question.choices)
             raise InvalidAnswerError(f"{key} must be one of: {options} (got '{value}')")
-        return value
-    if key == "package_name":
-        return validate_package(value)
-    if key == "crate_prefix":
-        return validate_crate_prefix(value)
-    if key == "author_email":
-        if not _EMAIL_RE.match(value):
-            raise InvalidAnswerError(f"author_email '{value}' is not an e-mail address")
-        return value
-    if key == "copyright_year":
-        if not _YEAR_RE.match(value):
-            raise InvalidAnswerError(f"copyright_year '{value}' must be a four-digit year")
-        return value
-    if key in {"description", "author_name"}:
-        limit = 200 if key == "description" else 100
-        if not value.strip() or len(value) > limit or _FORBIDDEN_TEXT.search(value):
-            raise InvalidAnswerError(
-                f'{key} must be one line of 1 to {limit} characters without ", \\, < or >',
-            )
-        return value
-    if key == "registry_mirror":
-        if value and not _INDEX_URL_RE.match(value):
-            raise InvalidAnswerError(
-                f"registry_mirror '{value}' must be empty or an index URL starting with"
-                " sparse+https:// or https://",
-            )
-        return value
+    check = list(value) if isinstance(value, tuple) else value
+    message = validation_error(template, key, check, answers)
+    if message:
+        error = InvalidNameError if key in _NAME_KEYS else InvalidAnswerError
+        raise error(message, key=key)
     return value
 
 

@@ -50,6 +50,8 @@ class Question:
     multiselect: bool
     computed: bool
     """``when: false``: derived by the template, never asked nor recorded."""
+    validator: str = ""
+    """The question's Jinja validator (prints why an answer is refused, or nothing)."""
 
     @property
     def default_is_template(self) -> bool:
@@ -109,5 +111,6 @@ def load_template(root: Path | None = None) -> Template:
             disabled=disabled,
             multiselect=bool(spec.get("multiselect", False)),
             computed=spec.get("when") is False,
+            validator=str(spec.get("validator") or ""),
         )
     return Template(root=root, settings=settings, questions=questions)

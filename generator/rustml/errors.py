@@ -7,6 +7,7 @@ anything else that escapes is a bug and keeps its traceback.
 from __future__ import annotations
 
 __all__ = [
+    "AnswersFileError",
     "CheckError",
     "DestinationError",
     "InvalidAnswerError",
@@ -35,10 +36,14 @@ class UserError(RustmlError):
 
     exit_code: int = EXIT_USAGE
 
-    def __init__(self, message: str) -> None:
-        """Keep ``message`` for the one line the CLI prints."""
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        """Keep ``message`` for the one line the CLI prints.
+
+        ``key``: the answer (question) the error is about, when it is about one.
+        """
         super().__init__(message)
         self.message = message
+        self.key = key
 
 
 class InvalidNameError(UserError, ValueError):
@@ -51,6 +56,10 @@ class InvalidAnswerError(UserError, ValueError):
 
 class DestinationError(UserError):
     """The destination path cannot receive a project (not empty, not a directory, ...)."""
+
+
+class AnswersFileError(UserError, ValueError):
+    """A project's answers file that cannot be read: missing, not UTF-8, not YAML, empty."""
 
 
 class TemplateNotFoundError(RustmlError):

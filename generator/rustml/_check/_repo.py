@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-import yaml
 from tomlkit.exceptions import TOMLKitError
 
 from rustml._history import TemplateHistory, Version
+from rustml._place import is_rustml_scratch
 from rustml._preset import RECORD_NAME, Preset, read_recorded_preset
 from rustml._render import SRC_PATH, read_recorded
 from rustml._template import Template, load_template
 from rustml._update import _render_version, _rendered_files
-from rustml.errors import CheckError, PresetError, RenderError
+from rustml.errors import AnswersFileError, CheckError, PresetError, RenderError
 
 __all__ = ["ANSWERS_FILE", "CheckConfig", "Repo", "find_projects", "open_repo"]
 
@@ -198,9 +198,8 @@ def open_repo(
         raise CheckError(f"{root} has no {ANSWERS_FILE}: not a rustml project")
     try:
         recorded = read_recorded(answers)
-    except (OSError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CheckError(f"{root}: cannot read {ANSWERS_FILE}: {first}") from None
+    except AnswersFileError as exc:
+        raise CheckError(exc.message) from None
     if str(recorded.get("_src_path", "")) != SRC_PATH:
         raise CheckError(f"{root}: {ANSWERS_FILE} is from another template, not rustml's")
     template = load_template()
@@ -219,15 +218,24 @@ def open_repo(
     )
 
 
-def find_projects(directory: Path) -> list[Path]:
-    """Every rustml project at or below ``directory`` (not inside another one)."""
+def find_projects(directory: Path, unreadable: list[Path] | None = None) -> list[Path]:
+    """Every rustml project at or below ``directory`` (not inside another one).
+
+    Directories that cannot be listed are appended to ``unreadable`` (when given), so
+    that a fleet run reports them instead of skipping them silently.
+    """
     found = []
-    for dirpath, dirnames, filenames in os.walk(directory):
+
+    def note(error: OSError) -> None:
+        if unreadable is not None and error.filename:
+            unreadable.append(Path(error.filename))
+
+    for dirpath, dirnames, filenames in os.walk(directory, onerror=note):
         if ANSWERS_FILE in filenames and _is_rustml_answers(Path(dirpath) / ANSWERS_FILE):
             found.append(Path(dirpath))
             dirnames.clear()
             continue
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not is_rustml_scratch(d))
     return sorted(found)
 
 
@@ -237,7 +245,7 @@ def _is_rustml_answers(path: Path) -> bool:
     An unreadable file counts: it is then reported for that project, not skipped silently.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError:
         return True
     return f"_src_path: {SRC_PATH}" in text or "_src_path:" not in text

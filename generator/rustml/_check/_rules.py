@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import tomlkit
 
-from rustml._check._repo import Repo
+from rustml._check._repo import ANSWERS_FILE, Repo
 
 __all__ = ["DOCS_URL", "FAMILIES", "RULES", "Finding", "Rule"]
 
@@ -160,7 +160,7 @@ def _git(repo: Repo) -> Iterator[Finding]:
 
 @_rule("RM103", "no-drift", "Generated files match a clean render (owners' files excepted)")
 def _drift(repo: Repo) -> Iterator[Finding]:
-    # run_rules() calls drift() last with the paths the other rules already reported.
+    # run_rules() calls drift() last with the files the other rules reported missing.
     yield from drift(repo, set())
 
 
@@ -261,14 +261,73 @@ def _python_lock(repo: Repo) -> Iterator[Finding]:
 # -- RM3xx Python packaging --------------------------------------------------------
 
 
-@_rule("RM301", "license-allowed", "The project's license is one the org allows", policy=True)
+@_rule(
+    "RM301",
+    "license-allowed",
+    "The licenses the project declares are ones the org allows",
+    policy=True,
+)
 def _license_allowed(repo: Repo) -> Iterator[Finding]:
     allowed = repo.preset.policy.allowed_licenses if repo.preset else ()
-    license_ = str(repo.answers.get("license", ""))
-    if allowed and license_ not in allowed:
-        yield Finding(
-            "RM301", f"license {license_!r} is not allowed (allowed: {', '.join(allowed)})"
-        )
+    if not allowed:
+        return
+    shown = ", ".join(allowed)
+    for where, expression in declared_licenses(repo).items():
+        if not _license_ok(expression, allowed):
+            path = None if where == ANSWERS_FILE else where
+            yield Finding(
+                "RM301", f"license {expression!r} is not allowed (allowed: {shown})", path
+            )
+
+
+#: The answers' spelling of the proprietary choice, as SPDX writes it.
+_SPDX_ALIASES = {"LicenseRef-Proprietary": "Proprietary"}
+#: How each license text the template ships (or its upstream original) starts to read.
+_LICENSE_TEXTS = (
+    ("Apache License", "Apache-2.0"),
+    ("MIT License", "MIT"),
+    ("Permission is hereby granted, free of charge", "MIT"),
+    ("BSD 3-Clause License", "BSD-3-Clause"),
+    ("Neither the name of", "BSD-3-Clause"),
+    ("All rights reserved.\n\nThis software and its source code are proprietary", "Proprietary"),
+    ("GNU GENERAL PUBLIC LICENSE", "GPL"),
+    ("GNU LESSER GENERAL PUBLIC LICENSE", "LGPL"),
+    ("GNU AFFERO GENERAL PUBLIC LICENSE", "AGPL"),
+)
+
+
+def declared_licenses(repo: Repo) -> dict[str, str]:
+    """Every license the project declares, by where it is declared.
+
+    The answers file, pyproject.toml, Cargo.toml and each LICENSE file (recognised by
+    its text).
+    """
+    found: dict[str, str] = {}
+    if repo.answers.get("license"):
+        found[ANSWERS_FILE] = str(repo.answers["license"])
+    py = (repo.toml("pyproject.toml") or {}).get("project", {}).get("license")
+    if isinstance(py, dict):
+        py = py.get("text")
+    if isinstance(py, str):
+        found["pyproject.toml"] = py
+    cargo = (repo.toml("Cargo.toml") or {}).get("workspace", {}).get("package", {})
+    if isinstance(cargo.get("license"), str):
+        found["Cargo.toml"] = cargo["license"]
+    for path in sorted(repo.root.glob("LICENSE*")):
+        text = repo.text(path.name) or ""
+        kind = next((spdx for marker, spdx in _LICENSE_TEXTS if marker in text), None)
+        if kind is not None:
+            found[path.name] = kind
+    return {where: _SPDX_ALIASES.get(e, e) for where, e in found.items()}
+
+
+def _license_ok(expression: str, allowed: tuple[str, ...]) -> bool:
+    """Allowed as written, or each alternative of an ``A OR B`` expression is allowed.
+
+    An allowed ``MIT OR Apache-2.0`` allows its LICENSE-MIT and LICENSE-APACHE.
+    """
+    parts = {p.strip() for a in allowed for p in a.split(" OR ")}
+    return expression in allowed or all(p.strip() in parts for p in expression.split(" OR "))
 
 
 @_rule("RM302", "maturin-build", "pyproject.toml builds with maturin for the recorded Python")

@@ -13,7 +13,7 @@ from rustml._check._repo import CheckConfig, Repo, find_projects, open_repo
 from rustml._check._rules import RULES, Finding, Rule, drift
 from rustml._history import TemplateHistory, default_history
 from rustml._preset import Preset
-from rustml.errors import CheckError
+from rustml.errors import CheckError, UserError
 
 __all__ = ["CheckReport", "RepoReport", "check", "check_repo"]
 
@@ -71,9 +71,11 @@ def check_repo(
     history = history or default_history()
     try:
         repo = open_repo(path, history, preset=preset, extra=config)
-    except CheckError as exc:
+        findings = run_rules(repo)
+    except UserError as exc:
         return RepoReport(path=path.absolute(), error=exc.message)
-    findings = run_rules(repo)
+    except OSError as exc:
+        return RepoReport(path=path.absolute(), error=f"{exc.filename or path}: {exc.strerror}")
     version = repo.version
     behind = None
     if version is not None and version <= history.current:
@@ -89,7 +91,7 @@ def check_repo(
 
 
 def run_rules(repo: Repo) -> list[Finding]:
-    """Every enabled rule, drift last (it skips files other rules reported)."""
+    """Every enabled rule, drift last (it skips files other rules reported missing)."""
     findings: list[Finding] = []
     for rule in RULES.values():
         if rule.id == "RM103" or not repo.config.enabled(rule.id):
@@ -98,21 +100,33 @@ def run_rules(repo: Repo) -> list[Finding]:
             continue
         findings.extend(rule.run(repo))
     if repo.config.enabled("RM103"):
-        reported = {f.path for f in findings if f.path}
-        findings.extend(drift(repo, reported))
+        # A file another rule reported as missing is not reported missing again; a file
+        # that exists and differs is always drift, so a rule's finding in a file never
+        # hides another edit in it (a GPL allowance beside a missing ban in deny.toml).
+        missing = {f.path for f in findings if f.path and not (repo.root / f.path).exists()}
+        findings.extend(drift(repo, missing))
     return sorted(findings, key=lambda f: (f.rule, f.path or "", f.message))
 
 
-def _expand(paths: Sequence[Path], *, recursive: bool) -> list[Path]:
+def _expand(paths: Sequence[Path], *, recursive: bool) -> tuple[list[Path], list[Path]]:
+    """The projects to check, and the directories that could not be searched.
+
+    Raises:
+        CheckError: ``recursive`` found no project and nothing unreadable.
+    """
     if not recursive:
-        return list(paths)
+        return list(paths), []
     found: list[Path] = []
+    unreadable: list[Path] = []
     for path in paths:
         if not path.is_dir():
             found.append(path)  # reported as an error by check_repo
             continue
-        found.extend(find_projects(path))
-    return found
+        found.extend(find_projects(path, unreadable))
+    if not found and not unreadable:
+        where = ", ".join(str(p) for p in paths)
+        raise CheckError(f"no rustml project found below {where}")
+    return found, unreadable
 
 
 def check(
@@ -131,7 +145,7 @@ def check(
     there are several; ``progress(done, total)`` is called as each finishes.
     """
     start = time.perf_counter()
-    targets = _expand(paths, recursive=recursive)
+    targets, unreadable = _expand(paths, recursive=recursive)
     history = history or default_history()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
     reports: list[RepoReport] = []
@@ -150,6 +164,7 @@ def check(
                 reports.append(future.result())
                 if progress:
                     progress(len(reports), len(targets))
+    reports += [RepoReport(path=p, error=f"{p}: directory cannot be listed") for p in unreadable]
     reports.sort(key=lambda r: str(r.path))
     return CheckReport(
         repos=tuple(reports),

@@ -16,4 +16,6 @@ def bench(session: nox.Session) -> None:
     `nox -s bench -- --quick` runs small sizes only (a smoke test, not figures to quote).
     """
     install_locked(session)
-    session.run("python", "tools/bench.py", "--json", str(RESULTS), *session.posargs)
+    # -I: the script's directory (tools/) is not put first on sys.path, so a package
+    # whose name is also a module in tools/ (`bench` itself) is imported, not shadowed.
+    session.run("python", "-I", "tools/bench.py", "--json", str(RESULTS), *session.posargs)

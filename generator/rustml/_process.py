@@ -1,0 +1,73 @@
+"""Child processes (cargo, git) that never outlive the command that started them.
+
+Each child runs in its own process group. When rustml unwinds (an error, Ctrl-C, or
+SIGTERM/SIGHUP turned into :class:`~rustml._signals.Interrupted`) or a timeout expires,
+the whole group is killed and reaped before the exception goes on, so no ``cargo vendor``
+keeps writing into a directory that is being removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["run", "run_bytes"]
+
+
+def run(
+    cmd: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``cmd`` to completion with its output captured as text (``subprocess.run``).
+
+    Raises:
+        OSError: the program cannot be started.
+        subprocess.TimeoutExpired: ``timeout`` passed (the group was killed).
+    """
+    return _run(cmd, cwd=cwd, env=env, timeout=timeout, text=True)
+
+
+def run_bytes(cmd: Sequence[str], *, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """:func:`run` with the output as bytes (file contents)."""
+    return _run(cmd, cwd=cwd, env=None, timeout=None, text=False)
+
+
+def _run(
+    cmd: Sequence[str],
+    *,
+    cwd: Path | None,
+    env: Mapping[str, str] | None,
+    timeout: float | None,
+    text: bool,
+) -> subprocess.CompletedProcess[Any]:
+    proc = subprocess.Popen(
+        list(cmd),
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=text,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def _kill_group(proc: subprocess.Popen[Any]) -> None:
+    """SIGKILL the child's process group and wait for the child."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
