@@ -1,4 +1,5 @@
-"""Plant one bug per branch of the update planner and check a unit test catches each.
+"""Plant one bug per branch of the update planner (and in the placement of --force) and
+check a test catches each.
 
 ``python -m tests.planner_mutants`` (``nox -s mutants``): each mutant is the planner with
 one branch broken, written into a copy of the package (the checkout is never edited);
@@ -18,7 +19,8 @@ from pathlib import Path
 from .helpers import REPO
 
 SOURCE = REPO / "generator" / "rustml"
-#: name -> (the planner's code, the same code with the bug planted).
+#: name -> (the planner's code, the same code with the bug planted); in _update.py unless
+#: the name says which module (``module.py: name``).
 MUTANTS = {
     "template unchanged, still merged": (
         "        if o == n:\n            continue",
@@ -54,13 +56,17 @@ MUTANTS = {
         "plan.writes[rel] = (n, project[rel].stat().st_mode & 0o777)",
         "plan.writes[rel] = (n, new_mode)",
     ),
-    "emptied directories left behind": (
-        "        while parent != root and not any(parent.iterdir()):",
-        "        while False:",
+    "_transaction.py: emptied directories left behind": (
+        "    while directory != root and directory.is_dir() and not any(directory.iterdir()):",
+        "    while False:",
     ),
     "--conflict rej writes markers inline": (
         '        elif mode == "inline":',
         "        elif True:",
+    ),
+    "_place.py: --force skips the backup of one file": (
+        "            for rel in plan.backups:\n",
+        "            for rel in plan.backups[1:]:\n",
     ),
     "answers file merged like any file": (
         "        if rel == answers_file:\n            continue",
@@ -69,11 +75,22 @@ MUTANTS = {
 }
 
 
-def _failed(env: dict[str, str]) -> list[str]:
-    """The planner's unit tests that fail with the package at env's PYTHONPATH."""
+#: The tests that must catch a bug planted in each module (the update planner's by default).
+CATCHERS = {
+    "_update.py": ["tests/test_update_plan.py"],
+    "_transaction.py": ["tests/test_update_plan.py"],
+    "_place.py": [
+        "tests/test_place.py",
+        "tests/test_faults.py::test_force_interrupted_anywhere_loses_nothing",
+    ],
+}
+
+
+def _failed(env: dict[str, str], module: str = "_update.py") -> list[str]:
+    """The catching tests that fail with the package at env's PYTHONPATH."""
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", "-rf",
-         "-m", "unit", str(REPO / "tests" / "test_update_plan.py")],
+         *(str(REPO / t) for t in CATCHERS[module])],
         capture_output=True, text=True, env=env, cwd=REPO, check=False,
     )  # fmt: skip
     failed = [
@@ -86,7 +103,6 @@ def _failed(env: dict[str, str]) -> list[str]:
 
 def main() -> int:
     """Run every mutant; 1 if one survived (or no longer applies)."""
-    original = (SOURCE / "_update.py").read_text(encoding="utf-8")
     survived = []
     with tempfile.TemporaryDirectory(prefix="rustml-mutants-") as tmp:
         copy = Path(tmp) / "rustml"
@@ -98,12 +114,15 @@ def main() -> int:
                     print("the unmutated copy fails its tests: fix those first")
                     return 1
                 continue
+            module = name.split(": ", 1)[0] if ": " in name else "_update.py"
+            original = (SOURCE / module).read_text(encoding="utf-8")
             if original.count(code) != 1:
                 print(f"{name}: the planner changed, this mutant no longer applies")
                 survived.append(name)
                 continue
-            (copy / "_update.py").write_text(original.replace(code, bug), encoding="utf-8")
-            caught = _failed(env)
+            (copy / module).write_text(original.replace(code, bug), encoding="utf-8")
+            caught = _failed(env, module)
+            (copy / module).write_text(original, encoding="utf-8")
             if not caught:
                 survived.append(name)
             print(f"{name:48} caught by {caught[0] if caught else 'NOTHING'}"

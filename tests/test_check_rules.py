@@ -1,7 +1,8 @@
 """Each rule the fleet test does not plant, planted alone on a copy of one project.
 
 The project is generated without a lockfile and outside git, so its baseline findings are
-RM107 and RM202; every case must add exactly its own findings to that baseline.
+RM107 and RM202; every case must add exactly its own findings to that baseline (and drift,
+RM103, for a file it edits: a rule's finding never hides the edit).
 """
 
 from __future__ import annotations
@@ -55,18 +56,22 @@ CASES = {
     "RM105": (
         edit("Cargo.toml", r'members = \["crates/\*"\]', 'members = ["crates/proj-core"]'),
         None,
-        {("RM105", "Cargo.toml")},
+        {("RM105", "Cargo.toml"), ("RM103", "Cargo.toml")},
     ),
-    "RM204": (None, preset('deny-bans = ["openssl-sys"]'), {("RM204", "deny.toml")}),
+    "RM204": (
+        None,
+        preset('deny-bans = ["openssl-sys"]'),
+        {("RM204", "deny.toml"), ("RM103", "deny.toml")},
+    ),
     "RM206": (
         edit("requirements/dev.txt", r"(?s).*", "numpy==2.3.0\n"),
         None,
-        {("RM206", "requirements/dev.txt")},
+        {("RM206", "requirements/dev.txt"), ("RM103", "requirements/dev.txt")},
     ),
     "RM302": (
         edit("pyproject.toml", r'requires-python = ">=3.10"', 'requires-python = ">=3.9"'),
         None,
-        {("RM302", "pyproject.toml")},
+        {("RM302", "pyproject.toml"), ("RM103", "pyproject.toml")},
     ),
     "RM303": (
         edit("Cargo.toml", r'license = "MIT"', 'license = "Apache-2.0"'),
@@ -77,7 +82,7 @@ CASES = {
     "RM402": (
         edit(".github/workflows/ci.yml", r"nox -s lint", "nox -s docs"),
         None,
-        {("RM402", ".github/workflows/ci.yml")},
+        {("RM402", ".github/workflows/ci.yml"), ("RM103", ".github/workflows/ci.yml")},
     ),
     "RM403": (None, preset('required-sessions = ["test", "bench-gpu"]'), {("RM403", None)}),
     "RM501": (None, preset('required-targets = ["cpu", "gpu"]'), {("RM501", None)}),
@@ -89,7 +94,7 @@ CASES = {
     "RM503": (
         edit("rust-toolchain.toml", r'targets = \["aarch64-unknown-linux-gnu"\]', "targets = []"),
         None,
-        {("RM503", "rust-toolchain.toml")},
+        {("RM503", "rust-toolchain.toml"), ("RM103", "rust-toolchain.toml")},
     ),
 }
 

@@ -14,6 +14,7 @@ from rustml._postprocess import generate_lockfile, verify_toml
 from rustml._preset import RECORD_NAME, Preset, add_deny_bans, load_preset
 from rustml._render import read_answers, render
 from rustml._result import LockfileStatus, NewResult
+from rustml._signals import deferred
 from rustml._spec import load_data_file, parse_data_pairs, resolve_answers
 from rustml._template import load_template
 from rustml._update import diff, update
@@ -137,18 +138,21 @@ def new(
             status = generate_lockfile(staged, vendor=spec.vendor)
         files = tuple(sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file()))
         progress("moving the project into place")
-        backups = place(staged, dst)
-
-    return NewResult(
-        path=dst,
-        spec=spec,
-        names=names
-        if spec.project_name == project_name
-        else normalise_project_name(spec.project_name),
-        files=files,
-        lockfile=status,
-        template_version=__version__,
-        seconds=time.perf_counter() - start,
-        backups=backups,
-        preset=preset.name if preset is not None else None,
-    )
+        # From here the project is placed: a signal is held back until this returns, so
+        # it is reported as arriving after the project was written, never before.
+        with deferred():
+            backups = place(staged, dst)
+            result = NewResult(
+                path=dst,
+                spec=spec,
+                names=names
+                if spec.project_name == project_name
+                else normalise_project_name(spec.project_name),
+                files=files,
+                lockfile=status,
+                template_version=__version__,
+                seconds=time.perf_counter() - start,
+                backups=backups,
+                preset=preset.name if preset is not None else None,
+            )
+    return result

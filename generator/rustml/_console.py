@@ -51,7 +51,7 @@ def handle_errors() -> Iterator[None]:
         fail(str(exc), EXIT_FAILURE)
     except Interrupted as exc:
         if exc.completed:
-            fail(f"interrupted ({exc.name}) after the step in progress completed", exc.exit_code)
+            fail(f"interrupted ({exc.name}) after the work was done", exc.exit_code)
         fail(f"interrupted ({exc.name}); nothing was changed", exc.exit_code)
     except KeyboardInterrupt:
         fail("interrupted; nothing was changed", EXIT_INTERRUPTED)

@@ -115,13 +115,21 @@ def check_destination(dst: Path, *, force: bool) -> None:
             )
     except OSError as exc:
         raise DestinationError(f"destination {dst}: {_reason(exc)}") from None
-    existing = next((p for p in (dst, *dst.parents) if p.exists()), None)
+    existing = next((p for p in (dst, *dst.parents) if _exists(p)), None)
     if existing is not None and existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
         raise DestinationError(f"destination {dst}: {existing} is not writable")
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()``, False where the OS refuses the name itself (too long, ...)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def _name_max(path: Path) -> int:
-    existing = next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+    existing = next((p for p in (path, *path.parents) if _exists(p)), Path("/"))
     try:
         return os.pathconf(existing, "PC_NAME_MAX")
     except (OSError, ValueError):
@@ -169,8 +177,10 @@ def staging_dir(dst: Path) -> Iterator[Path]:
     try:
         yield tmp / dst.name
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        _remove_created(created, dst)
+        # Held back: a signal must not cut the cleanup itself short.
+        with deferred():
+            shutil.rmtree(tmp, ignore_errors=True)
+            _remove_created(created, dst)
 
 
 def _remove_created(created: list[Path], dst: Path) -> None:
@@ -265,7 +275,11 @@ def place(rendered: Path, dst: Path) -> Path | None:
         if not any(dst.iterdir()):
             with deferred():
                 dst.rmdir()
-                rendered.rename(dst)
+                try:
+                    rendered.rename(dst)
+                except OSError:
+                    dst.mkdir()  # as it was: an empty directory
+                    raise
             return None
     except OSError as exc:
         raise DestinationError(f"cannot move the project to {dst}: {_reason(exc)}") from None
@@ -275,56 +289,53 @@ def place(rendered: Path, dst: Path) -> Path | None:
 
 
 def _merge(rendered: Path, dst: Path, plan: Placement) -> Path | None:
-    """Carry out ``plan``; on any failure undo every move made so far."""
-    journal: list[tuple[Path, Path]] = []  # (from, to) renames, in order
-    made: list[Path] = []  # directories created, in order
+    """Carry out ``plan``; on any failure undo every step made so far, newest first."""
+    # Every step, in order: ("mkdir", path, path) or ("rename", from, to).
+    journal: list[tuple[str, Path, Path]] = []
     backup: Path | None = None
     unchanged = set(plan.unchanged)
     try:
         if plan.backups:
             backup = _unique_backup_dir(dst)
-            made.append(backup)
+            journal.append(("mkdir", backup, backup))
             for rel in plan.backups:
-                saved = backup / rel
-                _makedirs(saved.parent, made)
-                (dst / rel).rename(saved)
-                journal.append((dst / rel, saved))
+                _move(dst / rel, backup / rel, journal)
         for rel in plan.files:
-            if rel in unchanged:
-                continue
-            target = dst / rel
-            _makedirs(target.parent, made)
-            (rendered / rel).rename(target)
-            journal.append((rendered / rel, target))
+            if rel not in unchanged:
+                _move(rendered / rel, dst / rel, journal)
     except OSError as exc:
-        _undo(journal, made)
+        _undo(journal)
         raise DestinationError(
             f"cannot place the project in {dst}: {_reason(exc)}; nothing was changed"
         ) from None
     return backup
 
 
-def _makedirs(directory: Path, made: list[Path]) -> None:
+def _move(source: Path, target: Path, journal: list[tuple[str, Path, Path]]) -> None:
+    """Rename ``source`` to ``target``, creating (and journaling) missing parents first."""
     missing = []
-    for path in (directory, *directory.parents):
+    for path in target.parents:
         if path.exists():
             break
         missing.append(path)
     for path in reversed(missing):
         path.mkdir()
-        made.append(path)
+        journal.append(("mkdir", path, path))
+    source.rename(target)
+    journal.append(("rename", source, target))
 
 
-def _undo(journal: list[tuple[Path, Path]], made: list[Path]) -> None:
-    """Play the journal backwards, then remove the directories the placement created."""
-    for source, target in reversed(journal):
+def _undo(journal: list[tuple[str, Path, Path]]) -> None:
+    """Play the journal backwards: renames reversed, created directories removed."""
+    for step, source, target in reversed(journal):
+        if step == "mkdir":
+            try:
+                source.rmdir()
+            except OSError:
+                continue
+            continue
         try:
             target.rename(source)
         except OSError as exc:
             if exc.errno != errno.ENOENT:
                 raise
-    for directory in reversed(made):
-        try:
-            directory.rmdir()
-        except OSError:
-            continue

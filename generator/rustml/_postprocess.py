@@ -13,6 +13,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
+from rustml._process import run
 from rustml._result import LockfileStatus
 from rustml.errors import RenderError
 
@@ -131,15 +132,9 @@ def _run_cargo(
     timeout: float = _LOCK_TIMEOUT_S,
 ) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(
-            cmd,
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        # Its own process group, killed with rustml: an interrupted `cargo vendor` does
+        # not go on writing into the staging directory being removed.
+        return run(cmd, cwd=cwd, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess(cmd, 124, "", "cargo timed out reaching the registry")
 

@@ -3,20 +3,47 @@
 Each child runs in its own process group. When rustml unwinds (an error, Ctrl-C, or
 SIGTERM/SIGHUP turned into :class:`~rustml._signals.Interrupted`) or a timeout expires,
 the whole group is killed and reaped before the exception goes on, so no ``cargo vendor``
-keeps writing into a directory that is being removed.
+keeps writing into a directory that is being removed. On Linux a child is also killed by
+the kernel when rustml itself is killed outright (SIGKILL; ``PR_SET_PDEATHSIG``), so it
+never runs on as an orphan.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 __all__ = ["run", "run_bytes"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """A pre-exec hook that makes the child die with its parent (Linux), else None.
+
+    prctl is looked up here, before any fork, so the hook itself only makes one call.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def hook() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    return hook
+
+
+_PREEXEC = _death_signal()
 
 
 def run(
@@ -57,6 +84,7 @@ def _run(
         stderr=subprocess.PIPE,
         text=text,
         start_new_session=True,
+        preexec_fn=_PREEXEC,  # noqa: PLW1509  (one prctl call, resolved before the fork)
     )
     try:
         stdout, stderr = proc.communicate(timeout=timeout)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 import time
@@ -45,6 +46,7 @@ from rustml._result import LockfileStatus
 from rustml._signals import deferred
 from rustml._spec import parse_data_pairs, resolve_answers
 from rustml._template import Template, load_template
+from rustml._transaction import recover, write_all
 from rustml.errors import InvalidAnswerError, InvalidNameError, RenderError, UpdateRefusedError
 
 __all__ = ["DiffResult", "FileDiff", "UpdateResult", "diff", "update"]
@@ -174,6 +176,8 @@ def _open_project(  # noqa: C901  (one check per refusal, in order)
         )
     root = _project_root(root)
     if need_clean:
+        # An update killed while it wrote the project is completed first (its journal).
+        recover(root)
         status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
         if status.stdout.strip():
             raise UpdateRefusedError(
@@ -250,8 +254,12 @@ def _workdir() -> Iterator[Path]:
     Those left by killed runs (their process is gone) are removed first.
     """
     remove_stale_scratch(Path(tempfile.gettempdir()), WORKDIR_MARK)
-    with tempfile.TemporaryDirectory(prefix=f"{WORKDIR_MARK}{os.getpid()}-") as tmp:
-        yield Path(tmp)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_MARK}{os.getpid()}-"))
+    try:
+        yield tmp
+    finally:
+        with deferred():  # a signal must not cut the cleanup itself short
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _render_version(
@@ -270,7 +278,8 @@ def _render_version(
     except RenderError as exc:
         if exc.key is not None:
             raise UpdateRefusedError(
-                f"the answers file's {exc.key} is refused by template {version}: {exc.message}",
+                f"{answers_path(dst, template).name}: the recorded {exc.key} is refused by "
+                f"template {version}: {exc.message}",
                 key=exc.key,
             ) from None
         raise RenderError(f"rendering template {version}: {exc.message}") from None
@@ -309,6 +318,10 @@ class _Migration:
     version: Version
     stage: Literal["before", "after"]
     command: tuple[str, ...]
+
+    def describe(self) -> str:
+        """``<version>: <command>``, as the update's result lists it."""
+        return f"{self.version}: {shlex.join(self.command)}"
 
 
 def _migrations(
@@ -354,7 +367,7 @@ def _run_migrations(migrations: list[_Migration], stage: str, where: Path) -> li
                 f"migration to {migration.version} failed ({shlex.join(migration.command)}): "
                 f"{reason[-1] if reason else result.returncode}",
             )
-        ran.append(f"{migration.version}: {shlex.join(migration.command)}")
+        ran.append(migration.describe())
     return ran
 
 
@@ -495,77 +508,138 @@ def _refuse_orphaned_crates(plan: _Plan, files: set[str]) -> None:
 def _apply(plan: _Plan, root: Path, extra: dict[str, bytes] | None = None) -> None:
     """Write the plan (and ``extra`` files, e.g. the answers file) all or nothing.
 
-    Every new content is written to a temporary file beside its target first; then,
-    with termination signals held back, the temporary files are renamed over their
-    targets and the deleted files removed. If anything fails, what was already replaced
-    is put back from memory and the project is as it was.
-
     Raises:
         RenderError: a file could not be written (nothing changed).
     """
-    writes = {
-        **dict(plan.writes),
-        **{r: (b, -1) for r, b in (extra or {}).items()},
-    }
-    writes.update({f"{rel}.rej": (text.encode(), 0o644) for rel, text in plan.rejects.items()})
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for rel, (content, mode) in writes.items():
-            target = root / rel
-            tmp = target.with_name(f".{target.name}.rustml-tmp")
-            _mkdirs(target.parent, root)
-            tmp.write_bytes(content)
-            tmp.chmod(mode if mode >= 0 else _mode_of(target))
-            staged.append((tmp, target))
-    except OSError as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise RenderError(
-            f"cannot write {exc.filename}: {exc.strerror}; nothing was changed"
-        ) from None
-    with deferred():
-        _commit(staged, [root / rel for rel in plan.deletes], root)
+    writes = dict(plan.writes)
+    for rel, content in (extra or {}).items():
+        writes[rel] = (content, _mode_of(root / rel))
+    for rel, text in plan.rejects.items():
+        writes[f"{rel}.rej"] = (text.encode(), 0o644)
+    write_all(root, writes, plan.deletes)
 
 
 def _mode_of(path: Path) -> int:
-    return path.stat().st_mode & 0o777 if path.exists() else 0o644
-
-
-def _mkdirs(directory: Path, root: Path) -> None:
-    if not directory.is_relative_to(root):
-        raise OSError(f"{directory} is outside the project")
-    directory.mkdir(parents=True, exist_ok=True)
-
-
-def _commit(staged: list[tuple[Path, Path]], deletes: list[Path], root: Path) -> None:
-    """Rename the staged files into place and delete ``deletes``; undo on failure."""
-    before: dict[Path, bytes | None] = {}
-    try:
-        for path in [t for _, t in staged] + deletes:
-            before[path] = path.read_bytes() if path.is_file() else None
-        for tmp, target in staged:
-            tmp.replace(target)
-        for path in deletes:
-            path.unlink()
-            parent = path.parent
-            while parent != root and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
-    except OSError as exc:
-        for path, content in before.items():
-            if content is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise RenderError(
-            f"cannot update {exc.filename}: {exc.strerror}; nothing was changed"
-        ) from None
+    return path.stat().st_mode & 0o777 if path.is_file() else 0o644
 
 
 # -- API ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """An update carried out in a clone of the project (nothing of the project touched)."""
+
+    tree: Path
+    """The clone's copy of the project, updated: what the project becomes."""
+    plan: _Plan
+    migrations: list[_Migration]
+    ran: list[str]
+    lockfile: LockfileStatus | None
+
+
+def _merge(
+    project: _Project,
+    template: Template,
+    old_root: Path,
+    new_root: Path,
+    target: Version,
+    conflict: ConflictMode,
+    work: Path,
+    progress: Progress,
+) -> _Merged:
+    """Run the whole update in a clone of the project: migrations, merge, lockfiles.
+
+    The project itself is only written afterwards, in one step (:func:`_sync`), so an
+    interrupt or a failure at any point before that leaves it exactly as it was.
+
+    Raises:
+        UpdateRefusedError: the update would break the workspace (see
+            :func:`_refuse_orphaned_crates`).
+        RenderError: a migration failed.
+    """
+    answers = read_recorded(answers_path(new_root, template))
+    migrations = _migrations(template, project.version, target, answers)
+    tree = _clone(project.root, work / "tree")
+    ran: list[str] = []
+    if any(m.stage == "before" for m in migrations):
+        _as_git_repo(old_root)
+        _run_migrations(migrations, "before", old_root)
+        ran += _run_migrations(migrations, "before", tree)
+    progress("merging")
+    answers_rel = answers_path(project.root, template).name
+    scratch = work / "merge"
+    scratch.mkdir()
+    files = _tracked_files(tree)
+    plan = _plan(
+        files,
+        _rendered_files(old_root),
+        _rendered_files(new_root),
+        skip_if_exists=set(template.settings.get("_skip_if_exists", []) or []),
+        answers_file=answers_rel,
+        mode=conflict,
+        work=scratch,
+    )
+    _refuse_orphaned_crates(plan, set(files))
+    _apply(plan, tree, {answers_rel: (new_root / answers_rel).read_bytes()})
+    ran += _run_migrations(migrations, "after", tree)
+    lockfile = None
+    touched = {*plan.changed, *plan.merged, *plan.added, *plan.removed}
+    if any(Path(rel).name == "Cargo.toml" for rel in touched):
+        progress("bringing Cargo.lock in line with the manifests")
+        lockfile = refresh_lockfiles(tree)
+    return _Merged(tree, plan, migrations, ran, lockfile)
+
+
+def _clone(project: Path, into: Path) -> Path:
+    """A private copy of the project's committed state (it is clean, so: its files).
+
+    Returns the project's directory in the copy (the project may be a subdirectory of
+    its git repository).
+    """
+    top = Path(_git(project, "rev-parse", "--show-toplevel").stdout.strip())
+    _git(top, "clone", "--quiet", "--shared", "--no-checkout", ".", str(into))
+    _git(into, "checkout", "--quiet", "--detach", _git(top, "rev-parse", "HEAD").stdout.strip())
+    return into / project.resolve().relative_to(top.resolve())
+
+
+def _sync(tree: Path, project: Path) -> None:
+    """Make the project's files (tracked and untracked, not ignored) those of ``tree``.
+
+    One step with signals held back (:func:`_commit`): written entirely or not at all.
+    """
+    ours = set(_listed(project))
+    theirs = {
+        p.relative_to(tree).as_posix(): p
+        for p in tree.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(tree).parts
+    }
+    writes: dict[str, tuple[bytes, int]] = {}
+    for rel, path in theirs.items():
+        content, mode = path.read_bytes(), path.stat().st_mode & 0o777
+        target = project / rel
+        if not target.is_file() or target.read_bytes() != content or _mode_of(target) != mode:
+            writes[rel] = (content, mode)
+    deletes = sorted(rel for rel in ours - set(theirs) if (project / rel).is_file())
+    _apply(_Plan(writes=writes, deletes=deletes), project)
+
+
+def _stage_like(tree: Path, project: Path) -> None:
+    """Stage in the project what the migrations staged in the clone (a `git mv`)."""
+    staged = _git(tree, "diff", "--cached", "--no-renames", "--name-only", "-z", "--", ".").stdout
+    top = Path(_git(tree, "rev-parse", "--show-toplevel").stdout.strip())
+    for rel_top in filter(None, staged.split("\0")):
+        rel = (top / rel_top).relative_to(tree).as_posix()
+        if (project / rel).exists():
+            _git(project, "add", "--", rel)
+        else:
+            _git(project, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
+
+
+def _listed(project: Path) -> list[str]:
+    """The project's files that git tracks or would track (ignored ones left out)."""
+    listed = _git(project, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return [rel for rel in listed.stdout.split("\0") if rel]
 
 
 def _resolve_answers(
@@ -657,42 +731,14 @@ def update(
             )
         progress(f"rendering template {target}")
         _, new_root = _render_version(history, target, new_answers, work, "new", project.bans)
-        migrations = _migrations(new_template, project.version, target, new_answers)
-        ran: list[str] = []
-        lockfile = None
-        # The tree the merge reads: the project itself, or with --pretend a throwaway
-        # clone of it (clean, so the clone is identical) where migrations may run.
-        merge_root = project.root
-        if any(m.stage == "before" for m in migrations):
-            _as_git_repo(old_root)
-            _run_migrations(migrations, "before", old_root)
-            if pretend:
-                merge_root = work / "pretend"
-                _git(project.root, "clone", "-q", "--no-hardlinks", ".", str(merge_root))
-            ran += _run_migrations(migrations, "before", merge_root)
-        progress("merging")
-        answers_rel = answers_path(project.root, new_template).name
-        scratch = work / "merge"
-        scratch.mkdir()
-        plan = _plan(
-            _tracked_files(merge_root),
-            _rendered_files(old_root),
-            _rendered_files(new_root),
-            skip_if_exists=set(new_template.settings.get("_skip_if_exists", []) or []),
-            answers_file=answers_rel,
-            mode=conflict,
-            work=scratch,
-        )
-        _refuse_orphaned_crates(plan, set(_tracked_files(merge_root)))
-        if pretend:
-            ran = [f"{m.version}: {shlex.join(m.command)}" for m in migrations]
-        else:
-            _apply(plan, project.root, {answers_rel: (new_root / answers_rel).read_bytes()})
-            ran += _run_migrations(migrations, "after", project.root)
-            touched = {*plan.changed, *plan.merged, *plan.added, *plan.removed}
-            if any(Path(rel).name == "Cargo.toml" for rel in touched):
-                progress("bringing Cargo.lock in line with the manifests")
-                lockfile = refresh_lockfiles(project.root)
+        merged = _merge(project, new_template, old_root, new_root, target, conflict, work, progress)
+        if not pretend:
+            progress("writing the update")
+            _sync(merged.tree, project.root)
+            _stage_like(merged.tree, project.root)
+        plan = merged.plan
+        ran = merged.ran if not pretend else [m.describe() for m in merged.migrations]
+        lockfile = merged.lockfile if not pretend else None
     return UpdateResult(
         path=project.root,
         from_version=str(project.version),

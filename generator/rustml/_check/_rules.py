@@ -272,12 +272,20 @@ def _license_allowed(repo: Repo) -> Iterator[Finding]:
     if not allowed:
         return
     shown = ", ".join(allowed)
+    # One finding per license that is not allowed, naming every place that declares it
+    # (a hand-edited answers file cannot hide what pyproject.toml, Cargo.toml or the
+    # LICENSE text say).
+    places: dict[str, list[str]] = {}
     for where, expression in declared_licenses(repo).items():
         if not _license_ok(expression, allowed):
-            path = None if where == ANSWERS_FILE else where
-            yield Finding(
-                "RM301", f"license {expression!r} is not allowed (allowed: {shown})", path
-            )
+            places.setdefault(expression, []).append(where)
+    for expression, wheres in places.items():
+        path = None if ANSWERS_FILE in wheres else wheres[0]
+        yield Finding(
+            "RM301",
+            f"license {expression!r} ({', '.join(wheres)}) is not allowed (allowed: {shown})",
+            path,
+        )
 
 
 #: The answers' spelling of the proprietary choice, as SPDX writes it.
