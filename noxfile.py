@@ -119,6 +119,17 @@ def template_lock(session: nox.Session) -> None:
     session.log(f"refreshed {target}")
 
 
+@nox.session(name="template-names")
+def template_names(session: nox.Session) -> None:
+    """Refresh templates/includes/dependency-crates.txt from an all-targets project's locks.
+
+    The answer rules refuse a crate prefix whose crates would collide with a crate of the
+    generated dependency graph; this is that graph (every workspace's Cargo.lock).
+    """
+    session.install("-e", ".")
+    session.run("python", "-m", "tests.dependency_crates", "--write")
+
+
 @nox.session(name="template-snapshot")
 def template_snapshot(session: nox.Session) -> None:
     """Store the current template as a released version (run when cutting a release).

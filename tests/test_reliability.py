@@ -154,9 +154,19 @@ def test_destination_os_errors_are_one_line(outside_tmp: Path) -> None:
     long_name = "a" * 300
     line = one_error_line(rustml_cli("new", f"{outside_tmp}/{long_name}/p", "--defaults"))
     assert "longer than the file system allows" in line
-    assert list(outside_tmp.iterdir()) == []
+    assert list(outside_tmp.iterdir()) == []  # nothing half-made
     for unwritable in ("/proc/rustml-test/p", "/sys/rustml-test/p"):
         one_error_line(rustml_cli("new", unwritable, "--defaults", "--no-lock"))
+    # A directory nobody may write in, not even root (immutable).
+    locked = outside_tmp / "locked"
+    locked.mkdir()
+    os.system(f"chattr +i {locked} 2>/dev/null")  # noqa: S605
+    try:
+        if not os.access(locked, os.W_OK):
+            line = one_error_line(rustml_cli("new", str(locked / "p"), "--defaults", "--no-lock"))
+            assert "is not writable" in line
+    finally:
+        os.system(f"chattr -i {locked} 2>/dev/null")  # noqa: S605
 
 
 # -- 7 and 8: one set of answer rules; names that collide ----------------------------

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from .dependency_crates import listed, locked_crates
 from .helpers import Project, ProjectChecks, make_project, path_without, target_env
 
 NAME = "My-Proj_2"
@@ -132,3 +133,14 @@ def test_target_sessions_leave_no_untracked_artifacts(project: Project) -> None:
     paths = [line[3:] for line in out.splitlines()]
     built = ("target/", "embedded/target/", "dist/", ".nox/")
     assert not [p for p in paths if p.startswith(built) or p.endswith((".so", ".whl", ".png"))]
+
+
+def test_the_name_rules_know_every_crate_of_the_dependency_graph(project: Project) -> None:
+    """The crate-prefix rule's list holds every crate an all-targets project locks.
+
+    templates/includes/dependency-crates.txt; refresh it with nox -s template-names.
+    """
+    locked = locked_crates(project.root, "my-proj-2")
+    assert locked, "the project has no lockfile"
+    missing = sorted(locked - listed())
+    assert not missing, f"not in dependency-crates.txt (nox -s template-names): {missing}"
