@@ -9,13 +9,15 @@ and unwinds it cleanly.
 import os
 import signal
 
+from rustml.errors import EXIT_SIGNAL_BASE
+
 _EARLY = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _quit(signum: int, _frame: object) -> None:
     name = signal.Signals(signum).name
     os.write(2, f"error: interrupted ({name})\n".encode())
-    os._exit(128 + signum)
+    os._exit(EXIT_SIGNAL_BASE + signum)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from rustml._check import find_projects
 from rustml._history import TemplateHistory, default_history
-from rustml._update import _git as git
+from rustml._project import git
 from rustml._update import update
 from rustml.errors import UserError
 

@@ -21,6 +21,7 @@ from rustml._check import RULES, CheckConfig, CheckReport, RepoReport, as_json, 
 from rustml._console import OutputFormat, err, handle_errors, out
 from rustml._preset import load_preset
 from rustml._template import load_template
+from rustml.errors import EXIT_FAILURE, EXIT_USAGE
 
 __all__ = ["check_command", "print_batch", "run_batch"]
 
@@ -168,6 +169,6 @@ def print_batch(outcomes: list[BatchOutcome], fmt: OutputFormat) -> None:
             )
         out.print(table)
     if any(o.status == "refused" for o in outcomes):
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     if any(o.status == "conflicts" for o in outcomes):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILURE)

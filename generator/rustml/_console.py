@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -12,11 +13,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from rustml._signals import Interrupted, handle_signals
-from rustml.errors import EXIT_FAILURE, RustmlError, UserError
+from rustml.errors import EXIT_FAILURE, EXIT_SIGNAL_BASE, RustmlError, UserError
 
 __all__ = ["OutputFormat", "err", "fail", "handle_errors", "out"]
 
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = EXIT_SIGNAL_BASE + signal.SIGINT
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

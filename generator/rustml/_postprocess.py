@@ -14,6 +14,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from rustml._process import run
+from rustml._project import workspace_roots
 from rustml._result import LockfileStatus
 from rustml.errors import RenderError
 
@@ -37,7 +38,7 @@ def generate_lockfile(project: Path, *, vendor: bool = False) -> LockfileStatus:
         return LockfileStatus(generated=False, reason="cargo is not on PATH")
     if vendor:
         return _vendor(cargo, project)
-    for root in _workspace_roots(project):
+    for root in workspace_roots(project):
         reason = _lock_one(cargo, root)
         if reason is not None:
             where = "" if root == project else f" ({root.relative_to(project)})"
@@ -56,7 +57,7 @@ def refresh_lockfiles(project: Path) -> LockfileStatus:
     cargo = shutil.which("cargo")
     if cargo is None:
         return LockfileStatus(generated=False, reason="cargo is not on PATH")
-    for root in _workspace_roots(project):
+    for root in workspace_roots(project):
         sub = (
             ["metadata", "--format-version", "1"]
             if (root / "Cargo.lock").is_file()
@@ -71,16 +72,6 @@ def refresh_lockfiles(project: Path) -> LockfileStatus:
     return LockfileStatus(generated=True)
 
 
-def _workspace_roots(project: Path) -> list[Path]:
-    """The project root, then each direct subdirectory that is a workspace of its own."""
-    nested = [
-        manifest.parent
-        for manifest in sorted(project.glob("*/Cargo.toml"))
-        if "workspace" in tomlkit.parse(manifest.read_text(encoding="utf-8"))
-    ]
-    return [project, *nested]
-
-
 def _lock_one(cargo: str, root: Path) -> str | None:
     """Resolve one workspace's lockfile; the reason on failure, else None."""
     attempt = _run_cargo_any_toolchain([cargo, "generate-lockfile", "--quiet"], root)
@@ -92,7 +83,7 @@ def _lock_one(cargo: str, root: Path) -> str | None:
 def _vendor(cargo: str, project: Path) -> LockfileStatus:
     """Lock every workspace and copy its crates into vendor/ (as ``nox -s vendor`` does)."""
     cmd = [cargo, "vendor", "--quiet", "--versioned-dirs"]
-    for root in _workspace_roots(project)[1:]:
+    for root in workspace_roots(project)[1:]:
         cmd += ["--sync", str((root / "Cargo.toml").relative_to(project))]
     cmd.append("vendor")
     attempt = _run_cargo_any_toolchain(cmd, project, timeout=_VENDOR_TIMEOUT_S)

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+from rustml.errors import EXIT_SIGNAL_BASE
+
 __all__ = ["HANDLED", "Interrupted", "deferred", "handle_signals"]
 
 #: The signals that end a command cleanly (exit status 128 + the signal's number).
@@ -47,7 +49,7 @@ class Interrupted(KeyboardInterrupt):
     @property
     def exit_code(self) -> int:
         """The shell's convention for a process ended by a signal."""
-        return 128 + self.signum
+        return EXIT_SIGNAL_BASE + self.signum
 
 
 class _State:

@@ -21,10 +21,16 @@ __all__ = [
     "UserError",
 ]
 
-#: Exit code for usage errors and invalid input (the convention of argparse and click).
-EXIT_USAGE = 2
-#: Exit code for failures of a step that was correctly requested.
+#: Exit code of success, and of a check that found nothing.
+EXIT_OK = 0
+#: Exit code for failures of a step that was correctly requested, for conflicts left by an
+#: update, and for findings of a check.
 EXIT_FAILURE = 1
+#: Exit code for usage errors, invalid input and refusals (the convention of argparse and
+#: click): nothing was changed.
+EXIT_USAGE = 2
+#: A command ended by a signal exits with this plus the signal's number (130 for SIGINT).
+EXIT_SIGNAL_BASE = 128
 
 
 class RustmlError(Exception):

@@ -20,9 +20,9 @@ from tomlkit.exceptions import TOMLKitError
 from rustml._history import TemplateHistory, Version
 from rustml._place import is_rustml_scratch
 from rustml._preset import RECORD_NAME, Preset, read_recorded_preset
+from rustml._project import public_answers, render_version, rendered_files
 from rustml._render import SRC_PATH, read_recorded
 from rustml._template import Template, load_template
-from rustml._update import _render_version, _rendered_files
 from rustml.errors import AnswersFileError, CheckError, PresetError, RenderError
 
 __all__ = ["ANSWERS_FILE", "CheckConfig", "Repo", "find_projects", "open_repo"]
@@ -64,7 +64,7 @@ class Repo:
     @property
     def answers(self) -> dict[str, Any]:
         """The recorded answers, without Copier's private ``_`` keys."""
-        return {k: v for k, v in self.recorded.items() if not str(k).startswith("_")}
+        return public_answers(self.recorded)
 
     @cached_property
     def version(self) -> Version | None:
@@ -170,12 +170,12 @@ class Repo:
         bans = self.preset.policy.deny_bans if self.preset else ()
         with tempfile.TemporaryDirectory(prefix="rustml-check-") as tmp:
             try:
-                _, root = _render_version(
+                _, root = render_version(
                     self.history, version, self.answers, Path(tmp), "clean", bans
                 )
             except RenderError as exc:
                 return {}, exc.message
-            return {rel: path.read_bytes() for rel, path in _rendered_files(root).items()}, None
+            return {rel: path.read_bytes() for rel, path in rendered_files(root).items()}, None
 
 
 def open_repo(

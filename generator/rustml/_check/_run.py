@@ -13,7 +13,8 @@ from rustml._check._repo import CheckConfig, Repo, find_projects, open_repo
 from rustml._check._rules import RULES, Finding, Rule, drift
 from rustml._history import TemplateHistory, default_history
 from rustml._preset import Preset
-from rustml.errors import CheckError, UserError
+from rustml._project import releases_behind
+from rustml.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CheckError, UserError
 
 __all__ = ["CheckReport", "RepoReport", "check", "check_repo"]
 
@@ -55,8 +56,8 @@ class CheckReport:
     def exit_code(self) -> int:
         """0 clean, 1 findings, 2 a repository could not be checked."""
         if any(r.error for r in self.repos):
-            return 2
-        return 1 if any(r.findings for r in self.repos) else 0
+            return EXIT_USAGE
+        return EXIT_FAILURE if any(r.findings for r in self.repos) else EXIT_OK
 
 
 def check_repo(
@@ -77,9 +78,7 @@ def check_repo(
     except OSError as exc:
         return RepoReport(path=path.absolute(), error=f"{exc.filename or path}: {exc.strerror}")
     version = repo.version
-    behind = None
-    if version is not None and version <= history.current:
-        behind = sum(1 for v in history.versions if version < v <= history.current)
+    behind = releases_behind(history, version) if version is not None else None
     return RepoReport(
         path=repo.root,
         version=str(version) if version else None,
