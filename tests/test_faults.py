@@ -301,3 +301,37 @@ def test_update_interrupted_anywhere_is_all_or_nothing(outside_tmp: Path) -> Non
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert list(tmpdir.iterdir()) == [], "a killed run's temporary directory was not removed"
+
+
+@pytest.mark.render
+def test_update_all_interrupted_leaves_no_worktree_or_empty_branch(outside_tmp: Path) -> None:
+    """`update --all` killed midway: every project's checkout untouched, no worktree left,
+    and an update branch only where it holds the committed update."""
+    history = make_next_template(outside_tmp / "history" / f"v{NEXT_VERSION}")
+    fleet = outside_tmp / "fleet"
+    for name in ("a", "b", "c"):
+        subprocess.run(
+            [sys.executable, "-m", "rustml", "new", str(fleet / name), "--defaults", "--no-lock"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        commit_all(fleet / name, "generated")
+    heads = {name: git(fleet / name, "rev-parse", "HEAD") for name in ("a", "b", "c")}
+    tmpdir = outside_tmp / "tmp"
+    tmpdir.mkdir()
+    env = {**os.environ, "RUSTML_TEMPLATE_HISTORY": str(history.parent), "TMPDIR": str(tmpdir)}
+    branch = f"rustml/update-v{NEXT_VERSION}"
+    for at, signum in [(1.0, signal.SIGTERM), (2.0, signal.SIGINT), (3.0, signal.SIGHUP)]:
+        for name in ("a", "b", "c"):  # each round starts without the update branch
+            if branch in git(fleet / name, "branch", "--list", branch):
+                git(fleet / name, "branch", "-D", branch)
+        run = run_killed(["update", "--all", str(fleet)], fleet, env, at, signum)
+        expect_clean_exit(run)
+        for name in ("a", "b", "c"):
+            project = fleet / name
+            assert git(project, "rev-parse", "HEAD") == heads[name]
+            assert git(project, "status", "--porcelain") == ""
+            assert len(git(project, "worktree", "list").splitlines()) == 1
+            if branch in git(project, "branch", "--list", branch):
+                log = git(project, "log", "--format=%s", "-1", branch)
+                assert log.startswith("rustml update"), log
+        assert run.left(tmpdir) == []

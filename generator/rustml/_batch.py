@@ -8,7 +8,6 @@ worktree is removed. Owners review and merge the branch like any other.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,8 @@ from typing import Literal
 
 from rustml._check import find_projects
 from rustml._history import TemplateHistory, default_history
-from rustml._project import git
+from rustml._project import git, workdir
+from rustml._signals import deferred
 from rustml._update import update
 from rustml.errors import UserError
 
@@ -80,20 +80,26 @@ def _update_one(project: Path, branch: str, history: TemplateHistory) -> BatchOu
     if _git(project, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
         return BatchOutcome(project, "refused", "no commit yet")
     rel = project.resolve().relative_to(toplevel.resolve())
-    with tempfile.TemporaryDirectory(prefix="rustml-batch-") as tmp:
-        tree = Path(tmp) / "tree"
-        added = _git(toplevel, "worktree", "add", "--quiet", "-b", branch, str(tree), "HEAD")
-        if added.returncode != 0:
-            return BatchOutcome(project, "refused", f"git worktree: {added.stderr.strip()}")
+    # Worktrees of runs that were killed outright point at directories that are gone.
+    _git(toplevel, "worktree", "prune")
+    with workdir() as tmp:
+        tree = tmp / "tree"
         outcome: BatchOutcome | None = None
         try:
-            outcome = _update_in(tree, tree / rel, branch, history, project)
+            added = _git(toplevel, "worktree", "add", "--quiet", "-b", branch, str(tree), "HEAD")
+            if added.returncode != 0:
+                outcome = BatchOutcome(project, "refused", f"git worktree: {added.stderr.strip()}")
+            else:
+                outcome = _update_in(tree, tree / rel, branch, history, project)
         finally:
-            # Also on an interrupt: the worktree goes, and the branch unless it holds
-            # a committed update.
-            _git(toplevel, "worktree", "remove", "--force", str(tree))
-            if outcome is None or outcome.branch is None:
-                _git(toplevel, "branch", "-D", branch)
+            # Also on an interrupt (even one during `worktree add`): the worktree goes,
+            # and the branch unless it holds a committed update. Signals held back so
+            # the cleanup itself runs to its end.
+            with deferred():
+                _git(toplevel, "worktree", "remove", "--force", str(tree))
+                _git(toplevel, "worktree", "prune")
+                if outcome is None or outcome.branch is None:
+                    _git(toplevel, "branch", "-D", branch)
     return outcome
 
 
