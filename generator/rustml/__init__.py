@@ -6,12 +6,14 @@ Names are imported on first use, so ``import rustml`` (and the CLI's start) stay
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from rustml._version import __version__
 
+# Not `from typing import TYPE_CHECKING`: this module runs before the CLI can install its
+# signal handlers (rustml.__main__), so it imports nothing it does not need at run time.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from rustml._api import diff, new, update
     from rustml._batch import BatchOutcome, update_all
     from rustml._check import CheckReport, Finding, RepoReport, check
@@ -78,6 +80,8 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'rustml' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415  (only when a name is first used)
+
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
