@@ -163,23 +163,24 @@ def staging_dir(dst: Path) -> Iterator[Path]:
     while not parent.exists():
         created.append(parent)
         parent = parent.parent
+    tmp: Path | None = None
     try:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_scratch(dst.parent, STAGING_MARK)
-        tmp = Path(
-            tempfile.mkdtemp(
-                prefix=f".{dst.name[:100]}{STAGING_MARK}{os.getpid()}-", dir=dst.parent
-            )
-        )
-    except OSError as exc:
-        _remove_created(created, dst)
-        raise DestinationError(f"cannot write beside {dst}: {_reason(exc)}") from None
-    try:
+        try:
+            # Held back while the directory is made, so that a signal cannot land between
+            # its creation and the cleanup that owns it.
+            with deferred():
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                remove_stale_scratch(dst.parent, STAGING_MARK)
+                prefix = f".{dst.name[:100]}{STAGING_MARK}{os.getpid()}-"
+                tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=dst.parent))
+        except OSError as exc:
+            raise DestinationError(f"cannot write beside {dst}: {_reason(exc)}") from None
         yield tmp / dst.name
     finally:
         # Held back: a signal must not cut the cleanup itself short.
         with deferred():
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
             _remove_created(created, dst)
 
 

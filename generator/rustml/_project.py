@@ -113,12 +113,15 @@ def workdir() -> Iterator[Path]:
     Those left by killed runs (their process is gone) are removed first.
     """
     remove_stale_scratch(Path(tempfile.gettempdir()), WORKDIR_MARK)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_MARK}{os.getpid()}-"))
+    tmp: Path | None = None
     try:
+        with deferred():  # no signal between the directory's creation and its cleanup
+            tmp = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_MARK}{os.getpid()}-"))
         yield tmp
     finally:
         with deferred():  # a signal must not cut the cleanup itself short
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def render_version(
