@@ -18,12 +18,14 @@ command that installs it. Two environment variables change that behaviour:
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -82,6 +84,20 @@ def output(*args: str) -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return done.stdout.strip()
+
+
+def cargo_metadata(session: nox.Session, *args: str) -> dict[str, Any]:
+    """``cargo metadata --format-version 1 ARGS`` (in the current directory) as JSON.
+
+    Read from stdout alone: cargo, and a compiler wrapper such as sccache starting its
+    server, write notes to stderr, which nox would mix into the output it returns.
+    """
+    cmd = [shutil.which("cargo") or "cargo", "metadata", "--format-version", "1", *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        session.error(f"cargo metadata failed: {done.stderr.strip()}")
+    metadata: dict[str, Any] = json.loads(done.stdout)
+    return metadata
 
 
 def rustc_print(*args: str) -> str:
