@@ -98,6 +98,15 @@ def snapshot(root: Path) -> tuple[dict[str, str], str]:
     return files, status
 
 
+def file_bytes(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` (outside .git, links not followed): path -> bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink() and ".git" not in p.relative_to(root).parts
+    }
+
+
 def clean_env() -> dict[str, str]:
     """This process's environment without what would leak into a generated project's
     builds (our virtualenv, a shared cargo target directory)."""

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from rustml._transaction import recover
 
-from .helpers import commit_all, git, rustml_cli
+from .helpers import commit_all, file_bytes, git, rustml_cli
 from .template_versions import NEXT_VERSION, make_next_template
 
 POINTS = 30
@@ -99,14 +99,6 @@ def no_orphans(marker: str) -> None:
     while children_of(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not children_of(marker), children_of(marker)
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
 
 
 def interpreter_startup() -> float:
@@ -205,7 +197,7 @@ def test_force_interrupted_anywhere_loses_nothing(outside_tmp: Path) -> None:
 
     def check(run: Run) -> None:
         owner_bytes_kept(dst)
-        rendered = {r for r in files(dst) if not r.startswith(".rustml-backup-")}
+        rendered = {r for r in file_bytes(dst) if not r.startswith(".rustml-backup-")}
         if not complete:
             complete.update(rendered)
         if run.signum != signal.SIGKILL:
@@ -240,7 +232,7 @@ def test_new_with_vendoring_interrupted_anywhere_is_absent_or_complete(
     def check(run: Run) -> None:
         no_orphans(str(parent))
         if dst.exists():
-            listed = set(files(dst))
+            listed = set(file_bytes(dst))
             if not complete:
                 complete.update(listed)
             assert listed == complete, sorted(complete ^ listed)[:5]
@@ -274,7 +266,7 @@ def test_update_interrupted_anywhere_is_all_or_nothing(outside_tmp: Path) -> Non
         check=True, capture_output=True,
     )  # fmt: skip
     commit_all(project, "generated")
-    before = files(project)
+    before = file_bytes(project)
     tmpdir = outside_tmp / "tmp"
     tmpdir.mkdir()
     env = {**os.environ, "RUSTML_TEMPLATE_HISTORY": str(history.parent), "TMPDIR": str(tmpdir)}
@@ -289,7 +281,7 @@ def test_update_interrupted_anywhere_is_all_or_nothing(outside_tmp: Path) -> Non
         if run.signum == signal.SIGKILL:
             # An update killed while writing left its journal: the next run completes it.
             recover(project)
-        now = files(project)
+        now = file_bytes(project)
         if not after:
             after.update(now)
         assert now in (before, after), sorted(set(now) ^ set(after))[:5]

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from rustml._place import BACKUP_PREFIX, place
 from rustml.errors import DestinationError
 
+from .helpers import file_bytes
+
 pytestmark = pytest.mark.unit
 
 #: Path pieces both trees draw from, so that they collide often.
@@ -35,14 +37,6 @@ def write_tree(root: Path, tree: dict[str, bytes]) -> dict[str, bytes]:
         target.write_bytes(content)
         written[rel] = content
     return written
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def check_no_owner_byte_lost(dst: Path, owner: dict[str, bytes]) -> None:
@@ -84,7 +78,7 @@ def test_force_placement_is_complete_or_untouched(
     staged.mkdir()
     owner = write_tree(dst, owner)
     rendered = write_tree(staged, render)
-    before = files(dst)
+    before = file_bytes(dst)
     with monkeypatch.context() as patch:
         if fail_at:
             failing = FailAt(fail_at)
@@ -93,9 +87,9 @@ def test_force_placement_is_complete_or_untouched(
         try:
             place(staged, dst)
         except DestinationError:
-            assert files(dst) == before  # untouched, byte for byte
+            assert file_bytes(dst) == before  # untouched, byte for byte
             return
-    after = files(dst)
+    after = file_bytes(dst)
     for rel, content in rendered.items():
         assert after[rel] == content  # complete
     check_no_owner_byte_lost(dst, owner)

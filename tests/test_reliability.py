@@ -22,7 +22,7 @@ import pytest
 import rustml
 from rustml._template import template_root
 
-from .helpers import commit_all, git, rustml_cli, snapshot
+from .helpers import commit_all, file_bytes, git, rustml_cli, snapshot
 
 pytestmark = pytest.mark.render
 
@@ -35,15 +35,6 @@ def one_error_line(done: subprocess.CompletedProcess[str], code: int = 2) -> str
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("error: ")
     return lines[0]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (relative path -> bytes)."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.is_symlink()
-    }
 
 
 # -- 1: removing a target whose crate the owners edited ------------------------------
@@ -107,10 +98,10 @@ def test_force_that_fails_midway_leaves_the_destination_as_it_was(outside_tmp: P
     try:
         if os.access(dst / "python", os.W_OK):
             pytest.skip("cannot make a directory read-only here (chattr)")
-        before = tree(dst)
+        before = file_bytes(dst)
         line = one_error_line(rustml_cli("new", str(dst), "--defaults", "--no-lock", "--force"))
         assert "nothing was changed" in line
-        assert tree(dst) == before
+        assert file_bytes(dst) == before
         assert sorted(p.name for p in dst.iterdir()) == ["Cargo.toml", "notes", "python"]
     finally:
         os.system(f"chattr -i {dst / 'python'} 2>/dev/null")  # noqa: S605

@@ -18,6 +18,7 @@ from rustml.errors import AnswersFileError, RenderError
 __all__ = [
     "SRC_PATH",
     "answers_path",
+    "public_answers",
     "read_answers",
     "read_recorded",
     "render",
@@ -119,4 +120,9 @@ def read_recorded(answers_file: Path) -> dict[str, Any]:
 
 def read_answers(answers_file: Path) -> dict[str, Any]:
     """Read a project's recorded answers (private ``_`` keys excluded)."""
-    return {k: v for k, v in read_recorded(answers_file).items() if not str(k).startswith("_")}
+    return public_answers(read_recorded(answers_file))
+
+
+def public_answers(recorded: dict[str, Any]) -> dict[str, Any]:
+    """The answers of an answers file without Copier's private ``_`` keys."""
+    return {k: v for k, v in recorded.items() if not str(k).startswith("_")}

@@ -445,6 +445,7 @@ class _Merged:
 def _merge(
     project: _Project,
     template: Template,
+    answers: dict[str, Any],
     old_root: Path,
     new_root: Path,
     target: Version,
@@ -462,7 +463,6 @@ def _merge(
             :func:`_refuse_orphaned_crates`).
         RenderError: a migration failed.
     """
-    answers = read_recorded(answers_path(new_root, template))
     migrations = _migrations(template, project.version, target, answers)
     tree = _clone(project.root, work / "tree")
     ran: list[str] = []
@@ -508,42 +508,47 @@ def _clone(project: Path, into: Path) -> Path:
 
 
 def _sync(tree: Path, project: Path) -> None:
-    """Make the project's files (tracked and untracked, not ignored) those of ``tree``.
+    """Make the project's files those of ``tree``, the clone the update ran in.
 
-    One step with signals held back (:func:`_commit`): written entirely or not at all.
+    The clone started as the project's committed state (the project is clean), so git
+    says exactly which paths the update changed there; only those are written or
+    deleted, in one step with signals held back: entirely or not at all.
     """
-    ours = set(_listed(project))
-    theirs = {
-        p.relative_to(tree).as_posix(): p
-        for p in tree.rglob("*")
-        if p.is_file() and ".git" not in p.relative_to(tree).parts
-    }
+    status = git(tree, "status", "--porcelain", "-z", "--no-renames", "--untracked-files=all")
+    changed = _in_tree(tree, [entry[3:] for entry in status.stdout.split("\0") if entry])
     writes: dict[str, tuple[bytes, int]] = {}
-    for rel, path in theirs.items():
-        content, mode = path.read_bytes(), path.stat().st_mode & 0o777
-        target = project / rel
-        if not target.is_file() or target.read_bytes() != content or _mode_of(target) != mode:
-            writes[rel] = (content, mode)
-    deletes = sorted(rel for rel in ours - set(theirs) if (project / rel).is_file())
+    deletes = []
+    for rel in changed:
+        source = tree / rel
+        if source.is_file():
+            writes[rel] = (source.read_bytes(), source.stat().st_mode & 0o777)
+        elif (project / rel).is_file():
+            deletes.append(rel)
     _apply(_Plan(writes=writes, deletes=deletes), project)
 
 
 def _stage_like(tree: Path, project: Path) -> None:
     """Stage in the project what the migrations staged in the clone (a `git mv`)."""
     staged = git(tree, "diff", "--cached", "--no-renames", "--name-only", "-z", "--", ".").stdout
-    top = Path(git(tree, "rev-parse", "--show-toplevel").stdout.strip())
-    for rel_top in filter(None, staged.split("\0")):
-        rel = (top / rel_top).relative_to(tree).as_posix()
+    for rel in _in_tree(tree, staged.split("\0")):
         if (project / rel).exists():
             git(project, "add", "--", rel)
         else:
             git(project, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
 
 
-def _listed(project: Path) -> list[str]:
-    """The project's files that git tracks or would track (ignored ones left out)."""
-    listed = git(project, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    return [rel for rel in listed.stdout.split("\0") if rel]
+def _in_tree(tree: Path, paths: list[str]) -> list[str]:
+    """Paths git gave relative to the clone's top, as paths in ``tree``.
+
+    ``tree`` is the project's directory in the clone; paths outside it are left out.
+    """
+    top = Path(git(tree, "rev-parse", "--show-toplevel").stdout.strip())
+    found = []
+    for rel_top in filter(None, paths):
+        path = top / rel_top
+        if path.is_relative_to(tree):
+            found.append(path.relative_to(tree).as_posix())
+    return found
 
 
 def _resolve_answers(
@@ -635,7 +640,9 @@ def update(
             )
         progress(f"rendering template {target}")
         _, new_root = render_version(history, target, new_answers, work, "new", project.bans)
-        merged = _merge(project, new_template, old_root, new_root, target, conflict, work, progress)
+        merged = _merge(
+            project, new_template, new_answers, old_root, new_root, target, conflict, work, progress
+        )
         if not pretend:
             progress("writing the update")
             _sync(merged.tree, project.root)
