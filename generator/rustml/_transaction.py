@@ -3,17 +3,20 @@
 ``rustml update`` computes everything in a private copy and then changes the project in
 one step, :func:`write_all`:
 
-1. every new content goes to a temporary file beside its target (``.<name>.rustml-tmp``);
+1. a journal (``.rustml-journal.json`` in the project) is written in state ``staging``:
+   the temporary files and directories about to be made;
+2. every new content goes to a temporary file beside its target (``.<name>.rustml-tmp``);
    an error or an interrupt here removes them again and the project is untouched;
-2. a journal (``.rustml-journal.json`` in the project) records the renames and deletes
-   still to do;
-3. with termination signals held back, the temporary files are renamed over their
+3. the journal moves to state ``commit``: the renames and deletes still to do;
+4. with termination signals held back, the temporary files are renamed over their
    targets and the deleted files removed; an OS error here puts every file back from
    memory; then the journal goes.
 
-A process killed outright during step 3 (SIGKILL, power cut) leaves the journal; the next
-``rustml update`` finds it and completes the step (:func:`recover`) before anything else,
-so the project ends up entirely updated, never half.
+A process killed outright (SIGKILL, power cut) leaves the journal; the next
+``rustml update`` finds it before anything else (:func:`recover`): a ``staging`` journal
+is rolled back (the temporary files and new directories go, the project is as before), a
+``commit`` journal is completed, so the project ends up entirely updated or untouched,
+never half.
 """
 
 from __future__ import annotations
@@ -37,26 +40,23 @@ def write_all(root: Path, writes: dict[str, tuple[bytes, int]], deletes: list[st
     Raises:
         RenderError: a file could not be written; nothing was changed.
     """
-    staged: list[tuple[Path, Path]] = []
-    made: list[Path] = []
+    staged = [(_temp_for(target), target) for target in (_inside(root, r) for r in writes)]
+    made = _missing_dirs(root, [target.parent for _, target in staged])
+    journal: dict[str, Any] = {
+        "renames": [[_rel(root, t), _rel(root, d)] for t, d in staged],
+        "deletes": sorted(deletes),
+        "made": [_rel(root, d) for d in made],
+    }
     try:
-        for rel, (content, mode) in writes.items():
-            target = _inside(root, rel)
-            _mkdirs(target.parent, made)
-            tmp = target.with_name(f".{target.name}{_TMP_SUFFIX}")
-            staged.append((tmp, target))
+        _write_journal(root, {**journal, "state": "staging"})
+        for directory in made:
+            directory.mkdir()
+        for (tmp, _), (content, mode) in zip(staged, writes.values(), strict=True):
             tmp.write_bytes(content)
             tmp.chmod(mode)
-        journal = {
-            "renames": [[_rel(root, t), _rel(root, d)] for t, d in staged],
-            "deletes": sorted(deletes),
-        }
-        _write_journal(root, journal)
+        _write_journal(root, {**journal, "state": "commit"})
     except BaseException as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        for directory in reversed(made):
-            _rmdir_quietly(directory)
+        _roll_back(root, [tmp for tmp, _ in staged], made)
         if isinstance(exc, OSError):
             raise RenderError(
                 f"cannot write {exc.filename}: {exc.strerror}; nothing was changed"
@@ -67,25 +67,43 @@ def write_all(root: Path, writes: dict[str, tuple[bytes, int]], deletes: list[st
 
 
 def recover(root: Path) -> bool:
-    """Complete a :func:`write_all` that a killed process left half done.
+    """Finish what a killed :func:`write_all` left: roll back staging, complete a commit.
 
-    Returns whether there was one to complete.
+    Returns whether there was anything to finish.
     """
     path = root / JOURNAL
+    half_written = root / f"{JOURNAL}{_TMP_SUFFIX}"
     if not path.is_file():
-        return False
+        # Killed while writing the first journal: nothing else was touched yet.
+        found = half_written.is_file()
+        half_written.unlink(missing_ok=True)
+        return found
     journal = json.loads(path.read_text(encoding="utf-8"))
+    renames = [(_inside(root, t), _inside(root, d)) for t, d in journal.get("renames", [])]
     with deferred():
-        for tmp_rel, target_rel in journal.get("renames", []):
-            tmp = _inside(root, tmp_rel)
+        if journal.get("state") == "staging":
+            made = [_inside(root, rel) for rel in journal.get("made", [])]
+            _roll_back(root, [tmp for tmp, _ in renames], made)
+            return True
+        for tmp, target in renames:
             if tmp.is_file():
-                tmp.replace(_inside(root, target_rel))
+                tmp.replace(target)
         for rel in journal.get("deletes", []):
             doomed = _inside(root, rel)
             doomed.unlink(missing_ok=True)
             _prune(doomed.parent, root)
         path.unlink()
+        half_written.unlink(missing_ok=True)
     return True
+
+
+def _roll_back(root: Path, temps: list[Path], made: list[Path]) -> None:
+    for tmp in temps:
+        tmp.unlink(missing_ok=True)
+    for directory in reversed(made):
+        _rmdir_quietly(directory)
+    (root / JOURNAL).unlink(missing_ok=True)
+    (root / f"{JOURNAL}{_TMP_SUFFIX}").unlink(missing_ok=True)
 
 
 def _commit(
@@ -108,11 +126,7 @@ def _commit(
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(content)
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        for directory in reversed(made):
-            _rmdir_quietly(directory)
-        (root / JOURNAL).unlink(missing_ok=True)
+        _roll_back(root, [tmp for tmp, _ in staged], made)
         raise RenderError(
             f"cannot update {exc.filename}: {exc.strerror}; nothing was changed"
         ) from None
@@ -135,15 +149,21 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _mkdirs(directory: Path, made: list[Path]) -> None:
-    missing = []
-    for path in (directory, *directory.parents):
-        if path.exists():
-            break
-        missing.append(path)
-    for path in reversed(missing):
-        path.mkdir()
-        made.append(path)
+def _temp_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}{_TMP_SUFFIX}")
+
+
+def _missing_dirs(root: Path, directories: list[Path]) -> list[Path]:
+    """The missing directories among ``directories`` and their parents, parents first."""
+    missing: list[Path] = []
+    for directory in directories:
+        chain = []
+        for path in (directory, *directory.parents):
+            if path == root or path.exists() or path in missing:
+                break
+            chain.append(path)
+        missing.extend(reversed(chain))
+    return missing
 
 
 def _prune(directory: Path, root: Path) -> None:
