@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 import rustml
+from rustml._targets import load_targets
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -178,7 +179,8 @@ def make_user_edits(project: Path, name: str = "proj") -> dict[Path, str]:
 
 # -- cross targets on our machines --------------------------------------------------
 
-CROSS_TARGETS = ("aarch64-unknown-linux-gnu", "wasm32-unknown-unknown", "thumbv7em-none-eabihf")
+#: One Rust triple of each cross-compiling target (targets.yml).
+CROSS_TARGETS = tuple(t.rust_triples[0] for t in load_targets().values() if t.rust_triples)
 BUILD_STD_TOOLCHAIN = "debian-web"
 
 
@@ -214,7 +216,7 @@ def target_env() -> dict[str, str]:
 
 # -- generated projects, built once per worker --------------------------------------
 
-ALL_TARGETS = ["cpu", "gpu", "wasm", "embedded"]
+ALL_TARGETS = list(load_targets())
 CASES: dict[str, dict[str, Any]] = {
     "demo": {},
     # Every target at once: their sessions run in test_targets_e2e.py on this project.

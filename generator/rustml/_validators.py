@@ -9,30 +9,11 @@ questions' own defaults the same way.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader
-from jinja2.sandbox import SandboxedEnvironment
-
-from rustml._template import Template
+from rustml._template import Template, jinja_environment
 
 __all__ = ["derived_default", "validation_error"]
-
-#: What Copier adds to every template's Jinja environment (copier._main.Worker.jinja_env):
-#: the Ansible filters (regex_search, regex_replace, ...).
-_COPIER_EXTENSIONS = ("jinja2_ansible_filters.AnsibleCoreFiltersExtension",)
-
-
-@cache
-def _environment(root: Path) -> SandboxedEnvironment:
-    """A Jinja environment like Copier's for the template at ``root``."""
-    return SandboxedEnvironment(
-        loader=FileSystemLoader(str(root)),
-        extensions=list(_COPIER_EXTENSIONS),
-        keep_trailing_newline=True,
-    )
 
 
 def validation_error(
@@ -45,7 +26,7 @@ def validation_error(
     question = template.questions.get(key)
     if question is None or not question.validator:
         return None
-    env = _environment(template.root)
+    env = jinja_environment(template.root)
     message = env.from_string(question.validator).render({**(answers or {}), key: value})
     return " ".join(message.split()) or None
 
@@ -53,4 +34,4 @@ def validation_error(
 def derived_default(template: Template, key: str, answers: dict[str, Any]) -> str:
     """The default the template derives for question ``key`` from ``answers``."""
     question = template.questions[key]
-    return _environment(template.root).from_string(str(question.default)).render(**answers)
+    return jinja_environment(template.root).from_string(str(question.default)).render(**answers)

@@ -22,6 +22,7 @@ from rustml._place import is_rustml_scratch
 from rustml._preset import RECORD_NAME, Preset, read_recorded_preset
 from rustml._project import public_answers, render_version, rendered_files
 from rustml._render import SRC_PATH, read_recorded
+from rustml._targets import load_targets
 from rustml._template import Template, load_template
 from rustml.errors import AnswersFileError, CheckError, PresetError, RenderError
 
@@ -76,8 +77,9 @@ class Repo:
 
     @property
     def targets(self) -> list[str]:
-        """The selected targets (``cpu`` when the answers file has none)."""
-        value = self.answers.get("targets") or ["cpu"]
+        """The selected targets (the required ones when the answers file has none)."""
+        required = [n for n, t in load_targets(self.template.root).items() if t.required]
+        value = self.answers.get("targets") or required
         return [value] if isinstance(value, str) else [str(v) for v in value]
 
     def exists(self, rel: str) -> bool:

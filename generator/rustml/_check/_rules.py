@@ -16,6 +16,7 @@ import tomlkit
 
 from rustml._check._repo import ANSWERS_FILE, Repo
 from rustml._project import releases_behind, workspace_roots
+from rustml._targets import load_targets
 
 __all__ = ["DOCS_URL", "FAMILIES", "RULES", "Finding", "Rule"]
 
@@ -28,8 +29,6 @@ FAMILIES = {
     "RM4": "CI",
     "RM5": "targets",
 }
-#: The nox session that runs each target's output (cpu: the aarch64 cross build).
-TARGET_SESSIONS = {"cpu": "cross", "gpu": "gpu", "wasm": "wasm", "embedded": "embedded"}
 _EXACT_TOOLCHAIN = re.compile(r"^(\d+\.\d+\.\d+|nightly-\d{4}-\d{2}-\d{2})$")
 
 
@@ -430,8 +429,9 @@ def _required_targets(repo: Repo) -> Iterator[Finding]:
 @_rule("RM502", "target-sessions", "Each selected target has the session that runs its output")
 def _target_sessions(repo: Repo) -> Iterator[Finding]:
     have = _sessions(repo)
+    known = load_targets(repo.template.root)
     for target in repo.targets:
-        session = TARGET_SESSIONS.get(target)
+        session = known[target].session if target in known else None
         if session and session not in have:
             yield Finding("RM502", f"target {target} has no `nox -s {session}` session")
 
