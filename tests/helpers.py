@@ -10,6 +10,7 @@ project must pass), and the environment the cross-target sessions need on our ma
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -21,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import rustml
+from rustml._json import SCHEMAS
 from rustml._targets import load_targets
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,7 +80,7 @@ def rustml_cli(
     }
     if history is not None:
         base["RUSTML_TEMPLATE_HISTORY"] = str(history)
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "rustml", *args],
         capture_output=True,
         text=True,
@@ -86,6 +89,19 @@ def rustml_cli(
         cwd=cwd,
         check=False,
     )
+    if "json" in args and done.stdout.strip():
+        assert_valid_json(args, done.stdout, done.returncode)
+    return done
+
+
+def assert_valid_json(args: tuple[str, ...], stdout: str, returncode: int) -> None:
+    """Every ``--format json`` output of any test matches its command's published schema,
+    and its exit_code is the process's."""
+    command = "update-all" if args[0] == "update" and "--all" in args else args[0]
+    schema = json.loads(SCHEMAS[command].read_text(encoding="utf-8"))
+    data = json.loads(stdout)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert data["exit_code"] == returncode, (data["exit_code"], returncode)
 
 
 def snapshot(root: Path) -> tuple[dict[str, str], str]:

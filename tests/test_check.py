@@ -280,7 +280,7 @@ def test_batch_update_on_branches(fleet: Path, next_release: Path) -> None:
         done = rustml_cli("update", "--all", str(repos), "--format", "json", history=next_release)
     finally:
         dirty.unlink()
-    outcomes = {Path(o["path"]).name: o for o in json.loads(done.stdout)}
+    outcomes = {Path(o["path"]).name: o for o in json.loads(done.stdout)["repos"]}
     assert done.returncode == 2, done.stderr  # some were refused
     status = {name: o["status"] for name, o in outcomes.items()}
     refused = {"not-git", "unpinned"}

@@ -198,6 +198,10 @@ def test_diff_shows_the_owners_changes_and_whether_an_update_exists(
     clean = rustml_cli("diff", str(project), "--format", "json")
     assert clean.returncode == 0, clean.stderr
     assert json.loads(clean.stdout) == {
+        "schema_version": 1,
+        "rustml_version": rustml.__version__,
+        "command": "diff",
+        "exit_code": 0,
         "path": str(project),
         "version": rustml.__version__,
         "latest": rustml.__version__,

@@ -15,9 +15,10 @@ if TYPE_CHECKING:
     from typing import Any
 
     from rustml._api import diff, new, update
-    from rustml._batch import BatchOutcome, update_all
+    from rustml._batch import BatchOutcome, BatchReport, update_all
     from rustml._check import CheckReport, Finding, RepoReport, check
     from rustml._history import TemplateHistory, Version
+    from rustml._json import to_json
     from rustml._names import ProjectNames, normalise_project_name
     from rustml._preset import Preset, load_preset
     from rustml._result import LockfileStatus, NewResult
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 #: Public name -> the module that defines it.
 _WHERE = {
     "BatchOutcome": "rustml._batch",
+    "BatchReport": "rustml._batch",
     "CheckReport": "rustml._check",
     "DiffResult": "rustml._update",
     "FileDiff": "rustml._update",
@@ -46,12 +48,14 @@ _WHERE = {
     "new": "rustml._api",
     "normalise_project_name": "rustml._names",
     "update": "rustml._api",
+    "to_json": "rustml._json",
     "update_all": "rustml._batch",
 }
 
 # Every name of _WHERE, and the version.
 __all__ = [
     "BatchOutcome",
+    "BatchReport",
     "CheckReport",
     "DiffResult",
     "FileDiff",
@@ -71,6 +75,7 @@ __all__ = [
     "load_preset",
     "new",
     "normalise_project_name",
+    "to_json",
     "update",
     "update_all",
 ]

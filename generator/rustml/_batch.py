@@ -8,6 +8,7 @@ worktree is removed. Owners review and merge the branch like any other.
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,9 @@ from rustml._history import TemplateHistory, default_history
 from rustml._project import git, workdir
 from rustml._signals import deferred
 from rustml._update import update
-from rustml.errors import UserError
+from rustml.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError
 
-__all__ = ["BatchOutcome", "update_all"]
+__all__ = ["BatchOutcome", "BatchReport", "update_all"]
 
 Status = Literal["updated", "up-to-date", "conflicts", "refused"]
 
@@ -39,6 +40,23 @@ class BatchOutcome:
     conflicts: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class BatchReport:
+    """What :func:`update_all` did, project by project."""
+
+    outcomes: tuple[BatchOutcome, ...]
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a project was refused, 1 when one has conflicts to resolve, else 0."""
+        if any(o.status == "refused" for o in self.outcomes):
+            return EXIT_USAGE
+        if any(o.status == "conflicts" for o in self.outcomes):
+            return EXIT_FAILURE
+        return EXIT_OK
+
+
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return git(cwd, *args, check=False)
 
@@ -49,12 +67,13 @@ def update_all(
     branch: str | None = None,
     history: TemplateHistory | None = None,
     progress: Callable[[int, int, Path], None] | None = None,
-) -> list[BatchOutcome]:
+) -> BatchReport:
     """Update every rustml project at or below ``directory`` on a new branch.
 
     A project that is not a clean git checkout, or whose branch already exists, is
     refused and left exactly as it was.
     """
+    start = time.perf_counter()
     history = history or default_history()
     branch = branch or f"rustml/update-v{history.current}"
     projects = find_projects(Path(directory).expanduser().absolute())
@@ -65,7 +84,7 @@ def update_all(
         outcomes.append(_update_one(project, branch, history))
     if progress:
         progress(len(projects), len(projects), Path(directory))
-    return outcomes
+    return BatchReport(tuple(outcomes), seconds=time.perf_counter() - start)
 
 
 def _update_one(project: Path, branch: str, history: TemplateHistory) -> BatchOutcome:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -18,12 +18,13 @@ from rich.markup import escape
 from rustml import _api
 from rustml._cli_fleet import check_command, print_batch, run_batch
 from rustml._console import OutputFormat, err, fail, handle_errors, out
+from rustml._json import to_json
 from rustml._preset import PRESET_ENV, default_preset_source
 from rustml._result import NewResult
 from rustml._template import load_template
 from rustml._update import UpdateResult
 from rustml._version import __version__
-from rustml.errors import EXIT_FAILURE, EXIT_USAGE
+from rustml.errors import EXIT_USAGE
 
 __all__ = ["app", "main"]
 
@@ -162,22 +163,9 @@ def new(
         finally:
             stop()
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(_new_json(result)))
+        out.print_json(json.dumps(to_json(result)))
     else:
         _print_new(result)
-
-
-def _new_json(result: NewResult) -> dict[str, Any]:
-    return {
-        "path": str(result.path),
-        "template_version": result.template_version,
-        "answers": result.spec.as_data(),
-        "preset": result.preset,
-        "files": [str(f) for f in result.files],
-        "lockfile": {"generated": result.lockfile.generated, "reason": result.lockfile.reason},
-        "backups": str(result.backups) if result.backups else None,
-        "seconds": round(result.seconds, 3),
-    }
 
 
 def _print_new(result: NewResult) -> None:
@@ -243,13 +231,6 @@ def update(
         list[str] | None,
         typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer; repeatable."),
     ] = None,
-    defaults: Annotated[
-        bool,
-        typer.Option(
-            "--defaults",
-            help="Questions new in this template take their defaults (update never prompts).",
-        ),
-    ] = True,
     conflict: Annotated[
         ConflictStyle,
         typer.Option(
@@ -269,7 +250,6 @@ def update(
     Works offline: every released template version ships with rustml. Exit status: 0
     updated or already up to date, 1 conflicts to resolve, 2 refused (nothing changed).
     """
-    del defaults  # the only behaviour; the flag is accepted for copier's muscle memory
     if update_all:
         if data or pretend:
             fail("--all takes no --data or --pretend (answers are per project)", EXIT_USAGE)
@@ -288,33 +268,11 @@ def update(
         finally:
             stop()
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(_update_json(result)))
+        out.print_json(json.dumps(to_json(result)))
     else:
         _print_update(result)
-    if result.conflicts:
-        raise typer.Exit(EXIT_FAILURE)
-
-
-def _update_json(result: UpdateResult) -> dict[str, Any]:
-    return {
-        "path": str(result.path),
-        "from_version": result.from_version,
-        "to_version": result.to_version,
-        "up_to_date": result.up_to_date,
-        "pretend": result.pretend,
-        "changed": list(result.changed),
-        "merged": list(result.merged),
-        "added": list(result.added),
-        "removed": list(result.removed),
-        "conflicts": list(result.conflicts),
-        "kept": list(result.kept),
-        "migrations": list(result.migrations),
-        "lockfile": None
-        if result.lockfile is None
-        else {"refreshed": result.lockfile.generated, "reason": result.lockfile.reason},
-        "answers": {k: {"from": a, "to": b} for k, (a, b) in result.answers.items()},
-        "seconds": round(result.seconds, 3),
-    }
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
 
 
 def _print_update(result: UpdateResult) -> None:
@@ -388,14 +346,7 @@ def diff(
     with handle_errors():
         result = _api.diff(path)
     if fmt is OutputFormat.json:
-        payload = {
-            "path": str(result.path),
-            "version": result.version,
-            "latest": result.latest,
-            "update_available": result.update_available,
-            "files": [{"path": f.path, "status": f.status} for f in result.files],
-        }
-        out.print_json(json.dumps(payload))
+        out.print_json(json.dumps(to_json(result)))
         return
     for file in result.files:
         out.print(escape(file.diff), end="")

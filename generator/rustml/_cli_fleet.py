@@ -16,12 +16,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rustml._batch import BatchOutcome, update_all
-from rustml._check import RULES, CheckConfig, CheckReport, RepoReport, as_json, check
+from rustml._batch import BatchReport, update_all
+from rustml._check import RULES, CheckConfig, CheckReport, RepoReport, check
 from rustml._console import OutputFormat, err, handle_errors, out
+from rustml._json import to_json
 from rustml._preset import load_preset
 from rustml._template import load_template
-from rustml.errors import EXIT_FAILURE, EXIT_USAGE
 
 __all__ = ["check_command", "print_batch", "run_batch"]
 
@@ -71,7 +71,7 @@ def check_command(
                 progress=progress,
             )
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(as_json(report)))
+        out.print_json(json.dumps(to_json(report)))
     elif len(report.repos) == 1 and not recursive:
         _print_repo(report.repos[0])
     else:
@@ -123,7 +123,7 @@ def _print_fleet(report: CheckReport, *, verbose: bool) -> None:
                     f"{escape(str(repo.path))}: [bold]{finding.rule}[/bold]{escape(where)} "
                     f"{escape(finding.message)}"
                 )
-    counts = as_json(report)["summary"]
+    counts = to_json(report)["summary"]
     per_repo = report.seconds / max(1, len(report.repos))
     err.print(
         f"{counts['repos']} repositories: {counts['clean']} clean, "
@@ -132,7 +132,7 @@ def _print_fleet(report: CheckReport, *, verbose: bool) -> None:
     )
 
 
-def run_batch(directory: Path, *, branch: str | None, fmt: OutputFormat) -> list[BatchOutcome]:
+def run_batch(directory: Path, *, branch: str | None, fmt: OutputFormat) -> BatchReport:
     """Run ``rustml update --all`` with a progress bar."""
     with handle_errors(), _bar(fmt, "updating") as progress:
         return update_all(
@@ -140,35 +140,21 @@ def run_batch(directory: Path, *, branch: str | None, fmt: OutputFormat) -> list
         )
 
 
-def print_batch(outcomes: list[BatchOutcome], fmt: OutputFormat) -> None:
+def print_batch(report: BatchReport, fmt: OutputFormat) -> None:
     """Print the per-repository outcomes; exit 1 on conflicts, 2 when any was refused."""
     if fmt is OutputFormat.json:
-        payload = [
-            {
-                "path": str(o.path),
-                "status": o.status,
-                "message": o.message,
-                "branch": o.branch,
-                "from_version": o.from_version,
-                "to_version": o.to_version,
-                "conflicts": list(o.conflicts),
-            }
-            for o in outcomes
-        ]
-        out.print_json(json.dumps(payload))
+        out.print_json(json.dumps(to_json(report)))
     else:
         table = Table(show_edge=False, pad_edge=False)
         for column in ("repo", "outcome", "branch", "detail"):
             table.add_column(column)
         colours = {"updated": "green", "up-to-date": "green", "conflicts": "yellow"}
-        for o in outcomes:
+        for o in report.outcomes:
             colour = colours.get(o.status, "red")
             detail = o.message + (f": {', '.join(o.conflicts)}" if o.conflicts else "")
             table.add_row(
                 escape(str(o.path)), f"[{colour}]{o.status}", o.branch or "-", escape(detail)
             )
         out.print(table)
-    if any(o.status == "refused" for o in outcomes):
-        raise typer.Exit(EXIT_USAGE)
-    if any(o.status == "conflicts" for o in outcomes):
-        raise typer.Exit(EXIT_FAILURE)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)

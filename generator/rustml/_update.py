@@ -49,7 +49,14 @@ from rustml._result import LockfileStatus
 from rustml._spec import parse_data_pairs, resolve_answers
 from rustml._template import Template, load_template
 from rustml._transaction import recover, write_all
-from rustml.errors import InvalidAnswerError, InvalidNameError, RenderError, UpdateRefusedError
+from rustml.errors import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    InvalidAnswerError,
+    InvalidNameError,
+    RenderError,
+    UpdateRefusedError,
+)
 
 __all__ = ["DiffResult", "FileDiff", "UpdateResult", "diff", "update"]
 
@@ -93,6 +100,11 @@ class UpdateResult:
     seconds: float = 0.0
     lockfile: LockfileStatus | None = None
     """Set when a manifest changed and the lockfiles were brought in line."""
+
+    @property
+    def exit_code(self) -> int:
+        """1 when conflicts are left to resolve, else 0."""
+        return EXIT_FAILURE if self.conflicts else EXIT_OK
 
     @property
     def up_to_date(self) -> bool:

@@ -48,6 +48,7 @@ def as_json(report: CheckReport) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "rustml_version": __version__,
+        "command": "check",
         "repos": repos,
         "summary": {
             "repos": len(report.repos),
