@@ -11,9 +11,14 @@ from __future__ import annotations
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from rustml._update import ConflictMode, _apply, _plan
+from rustml._merge import apply_plan as _apply
+from rustml._merge import plan_merge as _plan
+
+if TYPE_CHECKING:
+    from rustml._result import ConflictMode
 
 pytestmark = pytest.mark.unit
 

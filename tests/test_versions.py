@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import rustml
 from rustml._history import SNAPSHOT_DIR, Version, default_history
+from rustml._migrations import migrations_between as _migrations
 from rustml._template import Template
-from rustml._update import _migrations
 
 from .helpers import REPO
 

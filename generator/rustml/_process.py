@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from rustml._signals import Interrupted, deferred
+
 __all__ = ["run", "run_bytes"]
 
 _PR_SET_PDEATHSIG = 1
@@ -75,21 +77,30 @@ def _run(
     timeout: float | None,
     text: bool,
 ) -> subprocess.CompletedProcess[Any]:
-    proc = subprocess.Popen(
-        list(cmd),
-        cwd=cwd,
-        env=dict(env) if env is not None else None,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=text,
-        start_new_session=True,
-        preexec_fn=_PREEXEC,  # noqa: PLW1509  (one prctl call, resolved before the fork)
-    )
+    proc: subprocess.Popen[Any] | None = None
     try:
+        # The spawn runs Python's at-fork hooks (logging's lock release among them), and
+        # an exception raised inside one is printed and dropped: a signal handled there
+        # would be lost. Held back for the spawn, it is raised once the child exists.
+        try:
+            with deferred():
+                proc = subprocess.Popen(
+                    list(cmd),
+                    cwd=cwd,
+                    env=dict(env) if env is not None else None,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=text,
+                    start_new_session=True,
+                    preexec_fn=_PREEXEC,  # noqa: PLW1509  (one prctl call, resolved before the fork)
+                )
+        except Interrupted as exc:
+            raise Interrupted(exc.signum) from None  # the command never ran to its end
         stdout, stderr = proc.communicate(timeout=timeout)
     except BaseException:
-        _kill_group(proc)
+        if proc is not None:
+            _kill_group(proc)
         raise
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 

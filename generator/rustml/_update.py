@@ -7,7 +7,7 @@ same algorithm itself, with Copier rendering each side:
 
 1. render the version the project was generated from, with its recorded answers (*old*);
 2. render the target version with the (possibly changed) answers (*new*);
-3. run the target's ``_migrations`` for versions in (old, new] with ``_stage == "before"``
+3. run the target's ``migrations_between`` for versions in (old, new] with ``_stage == "before"``
    on the project and on *old* (so a renamed file lines up on all three sides);
 4. per file: the template did not change it -> keep the project's; the owners did not
    change it -> take the template's; both changed -> ``git merge-file`` (inline conflict
@@ -22,158 +22,74 @@ always undoes an update.
 from __future__ import annotations
 
 import difflib
-import shlex
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
-import jinja2
-
 from rustml._history import TemplateHistory, Version, default_history
+from rustml._merge import Plan, apply_plan, plan_merge, read_bytes, refuse_orphaned_crates
+from rustml._migrations import Migration, as_git_repo, migrations_between, run_migrations
 from rustml._postprocess import refresh_lockfiles
-from rustml._preset import RECORD_NAME, Preset, read_recorded_preset
-from rustml._process import run, run_bytes
+from rustml._preset import RECORD_NAME
 from rustml._project import (
+    Project,
     git,
     project_root,
-    public_answers,
+    read_project,
     render_version,
     rendered_files,
     tracked_files,
     workdir,
 )
-from rustml._render import SRC_PATH, answers_path, read_recorded
-from rustml._result import LockfileStatus
+from rustml._render import answers_path
+from rustml._result import ConflictMode, DiffResult, FileDiff, LockfileStatus, UpdateResult
 from rustml._spec import parse_data_pairs, resolve_answers
 from rustml._template import Template, load_template
-from rustml._transaction import recover, write_all
-from rustml.errors import (
-    EXIT_FAILURE,
-    EXIT_OK,
-    InvalidAnswerError,
-    InvalidNameError,
-    RenderError,
-    UpdateRefusedError,
-)
+from rustml._transaction import recover
+from rustml.errors import InvalidAnswerError, InvalidNameError, UpdateRefusedError
 
-__all__ = ["DiffResult", "FileDiff", "UpdateResult", "diff", "update"]
+__all__ = ["ConflictMode", "DiffResult", "FileDiff", "UpdateResult", "diff", "update"]
 
-ConflictMode = Literal["inline", "rej"]
 Progress = Callable[[str], None]
-
-#: How many file names a one-line message lists before "and N more".
-_LISTED = 5
-
-#: Conflict marker labels, as copier writes them: the owners' side, the base, the template's.
-_MERGE_LABELS = ("-L", "before updating", "-L", "last update", "-L", "after updating")
 
 
 def _no_progress(_: str) -> None:
     return None
 
 
-@dataclass(frozen=True)
-class UpdateResult:
-    """What :func:`update` did (or, with ``pretend``, would do)."""
-
-    path: Path
-    from_version: str
-    to_version: str
-    changed: tuple[str, ...] = ()
-    """Files the template changed and the owners had not: replaced."""
-    merged: tuple[str, ...] = ()
-    """Files both changed, merged without conflict."""
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
-    """Files with conflict markers (inline) or a ``.rej`` file beside them."""
-    kept: tuple[str, ...] = ()
-    """Template changes not applied: the owners deleted the file, or own it
-    (``_skip_if_exists``), or edited a file the template removed."""
-    migrations: tuple[str, ...] = ()
-    answers: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    """Answers that changed: key -> (old, new)."""
-    conflict_mode: ConflictMode = "inline"
-    pretend: bool = False
-    seconds: float = 0.0
-    lockfile: LockfileStatus | None = None
-    """Set when a manifest changed and the lockfiles were brought in line."""
-
-    @property
-    def exit_code(self) -> int:
-        """1 when conflicts are left to resolve, else 0."""
-        return EXIT_FAILURE if self.conflicts else EXIT_OK
-
-    @property
-    def up_to_date(self) -> bool:
-        """Nothing to do: same version, same answers."""
-        return self.from_version == self.to_version and not (
-            self.changed or self.merged or self.added or self.removed or self.conflicts
-        )
-
-
-@dataclass(frozen=True)
-class FileDiff:
-    """One file the owners changed relative to a clean render."""
-
-    path: str
-    status: Literal["modified", "added", "deleted"]
-    diff: str
-
-
-@dataclass(frozen=True)
-class DiffResult:
-    """What :func:`diff` found."""
-
-    path: Path
-    version: str
-    latest: str
-    files: tuple[FileDiff, ...]
-
-    @property
-    def update_available(self) -> bool:
-        """Whether this rustml has a newer template than the project's."""
-        return Version.parse(self.latest) > Version.parse(self.version)
-
-
 # -- preconditions ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Project:
-    root: Path
+class _Replayable:
+    """A project this rustml can replay: its recorded version is one of the history's."""
+
+    project: Project
     version: Version
-    recorded: dict[str, Any]
-    """The recorded answers (no ``_`` keys)."""
-    preset: Preset | None = None
-    """The org preset the project recorded (applied again by update, diff and check)."""
+
+    @property
+    def root(self) -> Path:
+        return self.project.root
+
+    @property
+    def recorded(self) -> dict[str, Any]:
+        """The recorded answers (no ``_`` keys)."""
+        return self.project.answers
 
     @property
     def bans(self) -> tuple[str, ...]:
-        """Crates the preset adds to deny.toml (part of every render of this project)."""
-        return self.preset.policy.deny_bans if self.preset else ()
+        return self.project.bans
 
 
-def _open_project(  # noqa: C901  (one check per refusal, in order)
-    path: str | Path, history: TemplateHistory, *, need_clean: bool
-) -> _Project:
+def _open_project(path: str | Path, history: TemplateHistory, *, need_clean: bool) -> _Replayable:
     """Check that ``path`` is a rustml project this rustml can replay.
 
     Raises:
         UpdateRefusedError: with the one line that says why not.
     """
-    root = Path(path).expanduser().absolute()
-    if not root.is_dir():
-        raise UpdateRefusedError(f"{root} is not a directory")
-    inside = git(root, "rev-parse", "--is-inside-work-tree", check=False)
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        raise UpdateRefusedError(
-            f"{root} is not a git repository; rustml needs git to merge safely "
-            "(git init && git add -A && git commit first)",
-        )
-    root = project_root(root)
+    root = _git_root(Path(path).expanduser().absolute())
     if need_clean:
         # An update killed while it wrote the project is completed first (its journal).
         recover(root)
@@ -183,30 +99,12 @@ def _open_project(  # noqa: C901  (one check per refusal, in order)
                 f"{root} has uncommitted changes; commit or stash them first "
                 "(an update must be undoable with git reset --hard)",
             )
-    answers_file = answers_path(root, load_template())
-    if not answers_file.is_file():
-        raise UpdateRefusedError(
-            f"{root} has no {answers_file.name}; it was not generated by rustml "
-            "(or the file was deleted: restore it from git history)",
-        )
-    recorded = read_recorded(answers_file)
-    if str(recorded.get("_src_path", "")) != SRC_PATH:
-        source = recorded.get("_src_path")
-        if source is None:
-            raise UpdateRefusedError(
-                f"{answers_file} records no template source (_src_path); it was not "
-                "written by rustml: restore it from git history"
-            )
-        raise UpdateRefusedError(
-            f"{answers_file.name} records template {source!r}, not rustml's; "
-            "update it with copier update",
-        )
-    try:
-        version = Version.parse(str(recorded.get("_commit", "")))
-    except ValueError:
-        raise UpdateRefusedError(
-            f"{answers_file.name} records no rustml version (_commit: {recorded.get('_commit')!r})",
-        ) from None
+    project = read_project(root)
+    version = project.version
+    name = project.answers_file.name
+    if version is None:
+        commit = project.recorded.get("_commit")
+        raise UpdateRefusedError(f"{name} records no rustml version (_commit: {commit!r})")
     if version > history.current:
         raise UpdateRefusedError(
             f"{root} was generated by rustml {version}, newer than this rustml "
@@ -218,228 +116,20 @@ def _open_project(  # noqa: C901  (one check per refusal, in order)
             f"this rustml cannot replay template {version} (it has {known}); "
             "update with the rustml release that generated the project first",
         )
-    answers = public_answers(recorded)
-    preset = read_recorded_preset(root, load_template())
-    return _Project(root=root, version=version, recorded=answers, preset=preset)
+    return _Replayable(project, version)
 
 
-# -- rendering ----------------------------------------------------------------------
-
-
-# -- migrations ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Migration:
-    version: Version
-    stage: Literal["before", "after"]
-    command: tuple[str, ...]
-
-    def describe(self) -> str:
-        """``<version>: <command>``, as the update's result lists it."""
-        return f"{self.version}: {shlex.join(self.command)}"
-
-
-def _migrations(
-    template: Template, old: Version, new: Version, answers: dict[str, Any]
-) -> list[_Migration]:
-    """The template's ``_migrations`` for versions in (old, new], commands rendered.
-
-    The format is Copier's (``version``, ``command``, ``when: '{{ _stage == "before" }}'``),
-    so plain ``copier update`` runs the same ones.
-    """
-    found = []
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)  # noqa: S701
-    for raw in template.settings.get("_migrations", []) or []:
-        if not isinstance(raw, dict) or "version" not in raw:
-            continue
-        version = Version.parse(str(raw["version"]))
-        if not old < version <= new:
-            continue
-        when = str(raw.get("when", "after"))
-        stage: Literal["before", "after"] = "before" if "before" in when else "after"
-        command = raw["command"]
-        parts = shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
-        rendered = tuple(env.from_string(p).render(**answers) for p in parts)
-        found.append(_Migration(version=version, stage=stage, command=rendered))
-    return sorted(found, key=lambda m: m.version)
-
-
-def _run_migrations(migrations: list[_Migration], stage: str, where: Path) -> list[str]:
-    ran = []
-    for migration in migrations:
-        if migration.stage != stage:
-            continue
-        try:
-            result = run(list(migration.command), cwd=where)
-        except OSError as exc:
-            raise RenderError(
-                f"migration to {migration.version} cannot start "
-                f"({shlex.join(migration.command)}): {exc.strerror}"
-            ) from None
-        if result.returncode != 0:
-            reason = (result.stderr or result.stdout).strip().splitlines()
-            raise RenderError(
-                f"migration to {migration.version} failed ({shlex.join(migration.command)}): "
-                f"{reason[-1] if reason else result.returncode}",
-            )
-        ran.append(migration.describe())
-    return ran
-
-
-def _as_git_repo(root: Path) -> None:
-    """Make a render a git repository, so migrations written as ``git mv`` run there too."""
-    for args in (("init", "-q"), ("add", "-A")):
-        git(root, *args)
-
-
-# -- the merge ----------------------------------------------------------------------
-
-
-@dataclass
-class _Plan:
-    writes: dict[str, tuple[bytes, int]] = field(default_factory=dict)
-    deletes: list[str] = field(default_factory=list)
-    rejects: dict[str, str] = field(default_factory=dict)
-    changed: list[str] = field(default_factory=list)
-    merged: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-
-
-def _read(path: Path | None) -> bytes | None:
-    return path.read_bytes() if path is not None else None
-
-
-def _merge_text(mine: bytes, base: bytes, theirs: bytes, work: Path) -> tuple[bytes, bool]:
-    """3-way merge of one file; returns the result and whether it has conflicts."""
-    sides = []
-    for name, content in (("mine", mine), ("base", base), ("theirs", theirs)):
-        path = work / name
-        path.write_bytes(content)
-        sides.append(str(path))
-    result = run_bytes(["git", "merge-file", "-p", *_MERGE_LABELS, *sides])
-    if result.returncode < 0 or result.returncode > 127:  # noqa: PLR2004  (git's error range)
-        raise RenderError(f"git merge-file failed: {result.stderr.decode(errors='replace')}")
-    return result.stdout, result.returncode > 0
-
-
-def _rej(rel: str, base: bytes, theirs: bytes) -> str:
-    """The template's change to ``rel`` as a unified diff, for a ``.rej`` file."""
-    return "".join(
-        difflib.unified_diff(
-            base.decode(errors="replace").splitlines(keepends=True),
-            theirs.decode(errors="replace").splitlines(keepends=True),
-            fromfile=f"a/{rel}",
-            tofile=f"b/{rel}",
+def _git_root(root: Path) -> Path:
+    """The project's root, from ``root`` or a directory below it, inside a git work tree."""
+    if not root.is_dir():
+        raise UpdateRefusedError(f"{root} is not a directory")
+    inside = git(root, "rev-parse", "--is-inside-work-tree", check=False)
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        raise UpdateRefusedError(
+            f"{root} is not a git repository; rustml needs git to merge safely "
+            "(git init && git add -A && git commit first)",
         )
-    )
-
-
-def _plan(  # noqa: C901, PLR0912  (one decision table, kept in one place)
-    project: dict[str, Path],
-    old: dict[str, Path],
-    new: dict[str, Path],
-    *,
-    skip_if_exists: set[str],
-    answers_file: str,
-    mode: ConflictMode,
-    work: Path,
-) -> _Plan:
-    plan = _Plan()
-    for rel in sorted(set(old) | set(new)):
-        if rel == answers_file:
-            continue
-        o, n, u = _read(old.get(rel)), _read(new.get(rel)), _read(project.get(rel))
-        if o == n:
-            continue  # the template did not change it: whatever the owners have stays
-        new_mode = new[rel].stat().st_mode & 0o777 if rel in new else 0o644
-        if n is None:  # the template removed it
-            if u is None:
-                continue
-            if u == o:
-                plan.deletes.append(rel)
-                plan.removed.append(rel)
-            else:
-                plan.kept.append(rel)
-            continue
-        if u is None:
-            if o is None:  # a new template file
-                plan.writes[rel] = (n, new_mode)
-                plan.added.append(rel)
-            else:  # the owners deleted it: stays deleted
-                plan.kept.append(rel)
-            continue
-        if u in (o, n):
-            if u != n:
-                plan.writes[rel] = (n, project[rel].stat().st_mode & 0o777)
-                plan.changed.append(rel)
-            continue
-        if rel in skip_if_exists:
-            plan.kept.append(rel)
-            continue
-        file_mode = project[rel].stat().st_mode & 0o777
-        merged, conflicted = _merge_text(u, o or b"", n, work)
-        if not conflicted:
-            plan.writes[rel] = (merged, file_mode)
-            plan.merged.append(rel)
-        elif mode == "inline":
-            plan.writes[rel] = (merged, file_mode)
-            plan.conflicts.append(rel)
-        else:
-            plan.rejects[rel] = _rej(rel, o or b"", n)
-            plan.conflicts.append(rel)
-    return plan
-
-
-def _refuse_orphaned_crates(plan: _Plan, files: set[str]) -> None:
-    """Refuse a plan that deletes a crate's manifest but leaves files of the crate.
-
-    That happens when a target is removed (``--data targets=[cpu]``) after its owners
-    edited or added files in its crate: the edited files are kept, the template's
-    ``Cargo.toml`` goes, and the workspace's ``crates/*`` no longer loads. Keeping the
-    crate whole would not help (the root manifest no longer declares its workspace
-    dependencies), and deleting the owners' edits would lose them, so: refuse, name them.
-
-    Raises:
-        UpdateRefusedError: with the crate and the files that keep it (nothing changed).
-    """
-    deleted = set(plan.deletes)
-    for manifest in sorted(rel for rel in deleted if PurePosixPath(rel).name == "Cargo.toml"):
-        crate = PurePosixPath(manifest).parent
-        left = sorted(rel for rel in files - deleted if PurePosixPath(rel).is_relative_to(crate))
-        if left:
-            shown = ", ".join(left[:_LISTED]) + (
-                f" and {len(left) - _LISTED} more" if len(left) > _LISTED else ""
-            )
-            raise UpdateRefusedError(
-                f"this update removes {crate} (its Cargo.toml goes), but the owners edited "
-                f"or added files in it: {shown}; move them out or delete {crate} yourself, "
-                "commit, and run the update again (nothing was changed)"
-            )
-
-
-def _apply(plan: _Plan, root: Path, extra: dict[str, bytes] | None = None) -> None:
-    """Write the plan (and ``extra`` files, e.g. the answers file) all or nothing.
-
-    Raises:
-        RenderError: a file could not be written (nothing changed).
-    """
-    writes = dict(plan.writes)
-    for rel, content in (extra or {}).items():
-        writes[rel] = (content, _mode_of(root / rel))
-    for rel, text in plan.rejects.items():
-        writes[f"{rel}.rej"] = (text.encode(), 0o644)
-    write_all(root, writes, plan.deletes)
-
-
-def _mode_of(path: Path) -> int:
-    return path.stat().st_mode & 0o777 if path.is_file() else 0o644
-
-
-# -- API ----------------------------------------------------------------------------
+    return project_root(root)
 
 
 @dataclass(frozen=True)
@@ -448,14 +138,14 @@ class _Merged:
 
     tree: Path
     """The clone's copy of the project, updated: what the project becomes."""
-    plan: _Plan
-    migrations: list[_Migration]
+    plan: Plan
+    migrations: list[Migration]
     ran: list[str]
     lockfile: LockfileStatus | None
 
 
 def _merge(
-    project: _Project,
+    project: _Replayable,
     template: Template,
     answers: dict[str, Any],
     old_root: Path,
@@ -472,22 +162,22 @@ def _merge(
 
     Raises:
         UpdateRefusedError: the update would break the workspace (see
-            :func:`_refuse_orphaned_crates`).
+            :func:`refuse_orphaned_crates`).
         RenderError: a migration failed.
     """
-    migrations = _migrations(template, project.version, target, answers)
+    migrations = migrations_between(template, project.version, target, answers)
     tree = _clone(project.root, work / "tree")
     ran: list[str] = []
     if any(m.stage == "before" for m in migrations):
-        _as_git_repo(old_root)
-        _run_migrations(migrations, "before", old_root)
-        ran += _run_migrations(migrations, "before", tree)
+        as_git_repo(old_root)
+        run_migrations(migrations, "before", old_root)
+        ran += run_migrations(migrations, "before", tree)
     progress("merging")
     answers_rel = answers_path(project.root, template).name
     scratch = work / "merge"
     scratch.mkdir()
     files = tracked_files(tree)
-    plan = _plan(
+    plan = plan_merge(
         files,
         rendered_files(old_root),
         rendered_files(new_root),
@@ -496,9 +186,9 @@ def _merge(
         mode=conflict,
         work=scratch,
     )
-    _refuse_orphaned_crates(plan, set(files))
-    _apply(plan, tree, {answers_rel: (new_root / answers_rel).read_bytes()})
-    ran += _run_migrations(migrations, "after", tree)
+    refuse_orphaned_crates(plan, set(files))
+    apply_plan(plan, tree, {answers_rel: (new_root / answers_rel).read_bytes()})
+    ran += run_migrations(migrations, "after", tree)
     lockfile = None
     touched = {*plan.changed, *plan.merged, *plan.added, *plan.removed}
     if any(Path(rel).name == "Cargo.toml" for rel in touched):
@@ -536,7 +226,7 @@ def _sync(tree: Path, project: Path) -> None:
             writes[rel] = (source.read_bytes(), source.stat().st_mode & 0o777)
         elif (project / rel).is_file():
             deletes.append(rel)
-    _apply(_Plan(writes=writes, deletes=deletes), project)
+    apply_plan(Plan(writes=writes, deletes=deletes), project)
 
 
 def _stage_like(tree: Path, project: Path) -> None:
@@ -564,7 +254,7 @@ def _in_tree(tree: Path, paths: list[str]) -> list[str]:
 
 
 def _resolve_answers(
-    project: _Project, template: Template, target: Version, overrides: dict[str, Any]
+    project: _Replayable, template: Template, target: Version, overrides: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, tuple[Any, Any]]]:
     """The answers to render ``target`` with, and those that ``overrides`` changed.
 
@@ -578,9 +268,10 @@ def _resolve_answers(
     """
     known = {k: v for k, v in project.recorded.items() if k in template.asked}
     preset_defaults: dict[str, Any] = {}
-    if project.preset is not None:
-        project.preset.check_locked(overrides)
-        preset_defaults = {**project.preset.defaults, **project.preset.locked}
+    preset = project.project.preset
+    if preset is not None:
+        preset.check_locked(overrides)
+        preset_defaults = {**preset.defaults, **preset.locked}
     new_keys = {k: v for k, v in preset_defaults.items() if k not in project.recorded}
     merged = {**new_keys, **known, **overrides}
     try:
@@ -709,7 +400,7 @@ def diff(path: str | Path = ".", *, history: TemplateHistory | None = None) -> D
         for rel in sorted(set(ours) | set(theirs)):
             if rel in {answers_rel, RECORD_NAME}:
                 continue
-            mine, base = _read(ours.get(rel)), _read(theirs.get(rel))
+            mine, base = read_bytes(ours.get(rel)), read_bytes(theirs.get(rel))
             if mine == base:
                 continue
             status: Literal["modified", "added", "deleted"] = (

@@ -93,5 +93,14 @@ class CheckError(UserError):
     """``rustml check`` cannot read a repository (no rustml answers file, not a directory)."""
 
 
+class NotAProjectError(UpdateRefusedError, CheckError):
+    """A directory that holds no rustml project: no answers file, or one rustml did not write.
+
+    Both an :class:`UpdateRefusedError` (update and diff refuse it) and a
+    :class:`CheckError` (check reports it), because every command reads a project the same
+    way (:func:`rustml._project.read_project`).
+    """
+
+
 class RustmlWarning(UserWarning):
     """Base class of rustml's warnings (e.g. a lockfile that could not be generated)."""

@@ -19,16 +19,17 @@ from tomlkit.exceptions import TOMLKitError
 
 from rustml._history import TemplateHistory, Version
 from rustml._place import is_rustml_scratch
-from rustml._preset import RECORD_NAME, Preset, read_recorded_preset
-from rustml._project import public_answers, render_version, rendered_files
-from rustml._render import SRC_PATH, read_recorded
+from rustml._preset import RECORD_NAME, Preset
+from rustml._project import public_answers, read_project, render_version, rendered_files
+from rustml._render import SRC_PATH, answers_path
 from rustml._targets import load_targets
 from rustml._template import Template, load_template
-from rustml.errors import AnswersFileError, CheckError, PresetError, RenderError
+from rustml.errors import CheckError, PresetError, RenderError
 
 __all__ = ["ANSWERS_FILE", "CheckConfig", "Repo", "find_projects", "open_repo"]
 
-ANSWERS_FILE = ".copier-answers.yml"
+#: The answers file's name, as the template names it.
+ANSWERS_FILE = answers_path(Path(), load_template()).name
 #: Directories never searched for projects nor compared (builds, environments, vendored code).
 SKIP_DIRS = frozenset(
     {".git", "target", ".nox", ".venv", "venv", "node_modules", "vendor", "__pycache__", "dist"}
@@ -195,21 +196,13 @@ def open_repo(
     root = path.expanduser().absolute()
     if not root.is_dir():
         raise CheckError(f"{root} is not a directory")
-    answers = root / ANSWERS_FILE
-    if not answers.is_file():
-        raise CheckError(f"{root} has no {ANSWERS_FILE}: not a rustml project")
     try:
-        recorded = read_recorded(answers)
-    except AnswersFileError as exc:
-        raise CheckError(exc.message) from None
-    if str(recorded.get("_src_path", "")) != SRC_PATH:
-        raise CheckError(f"{root}: {ANSWERS_FILE} is from another template, not rustml's")
+        project = read_project(root, with_preset=preset is None)
+    except PresetError as exc:
+        raise CheckError(f"{root}: {exc.message}") from None
+    recorded = project.recorded
+    preset = preset or project.preset
     template = load_template()
-    if preset is None:
-        try:
-            preset = read_recorded_preset(root, template)
-        except PresetError as exc:
-            raise CheckError(f"{root}: {exc.message}") from None
     return Repo(
         root=root,
         recorded=recorded,
