@@ -15,8 +15,8 @@ from rustml._preset import RECORD_NAME, Preset, add_deny_bans, load_preset
 from rustml._render import read_answers, render
 from rustml._result import LockfileStatus, NewResult
 from rustml._signals import deferred
-from rustml._spec import load_data_file, parse_data_pairs, resolve_answers
-from rustml._template import load_template
+from rustml._spec import ProjectSpec, load_data_file, parse_data_pairs, resolve_answers
+from rustml._template import Template, load_template
 from rustml._update import diff, update
 from rustml._version import __version__
 from rustml.errors import DestinationError, InvalidNameError
@@ -95,20 +95,9 @@ def new(
         raise InvalidNameError("project name must not be empty (PATH is empty)")
     dst = Path(path).expanduser().absolute()
     template = load_template()
-
-    merged: dict[str, Any] = {}
-    if data_file is not None:
-        merged.update(load_data_file(Path(data_file), template))
-    merged.update(parse_data_pairs(list(data_pairs or []), template))
-    merged.update(data or {})
     if isinstance(preset, str):
         preset = load_preset(preset, template)
-    user_defaults: dict[str, Any] = {}
-    if preset is not None:
-        preset.check_locked(merged)
-        user_defaults = dict(preset.defaults)
-        # Non-interactive: the defaults are answers; interactive: Copier offers them.
-        merged = {**(preset.defaults if not interactive else {}), **merged, **preset.locked}
+    merged, user_defaults = _answers(template, data, data_pairs, data_file, preset, interactive)
     project_name = str(merged.get("project_name", dst.name))
     names = normalise_project_name(project_name)
     check_destination(dst, force=force)
@@ -125,17 +114,7 @@ def new(
                 template.settings.get("_answers_file", ".copier-answers.yml")
             )
             spec = resolve_answers(template, project_name, read_answers(answers_file))
-        if preset is not None:
-            (staged / RECORD_NAME).write_text(preset.record(), encoding="utf-8")
-            add_deny_bans(staged, preset.policy.deny_bans)
-        verify_toml(staged)
-        status = LockfileStatus(generated=False, reason="not requested", attempted=False)
-        if lockfile:
-            if spec.vendor:
-                progress("resolving and vendoring dependencies (Cargo.lock, vendor/)")
-            else:
-                progress("resolving dependencies (Cargo.lock)")
-            status = generate_lockfile(staged, vendor=spec.vendor)
+        status = _finish(staged, spec, preset, lockfile=lockfile, progress=progress)
         files = tuple(sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file()))
         progress("moving the project into place")
         # From here the project is placed: a signal is held back until this returns, so
@@ -156,3 +135,42 @@ def new(
                 preset=preset.name if preset is not None else None,
             )
     return result
+
+
+def _answers(
+    template: Template,
+    data: dict[str, Any] | None,
+    data_pairs: list[str] | None,
+    data_file: str | Path | None,
+    preset: Preset | None,
+    interactive: bool,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers given (file < pairs < mapping, then the preset's) and prompt defaults."""
+    merged: dict[str, Any] = {}
+    if data_file is not None:
+        merged.update(load_data_file(Path(data_file), template))
+    merged.update(parse_data_pairs(list(data_pairs or []), template))
+    merged.update(data or {})
+    if preset is None:
+        return merged, {}
+    preset.check_locked(merged)
+    # Non-interactive: the defaults are answers; interactive: Copier offers them.
+    merged = {**(preset.defaults if not interactive else {}), **merged, **preset.locked}
+    return merged, dict(preset.defaults)
+
+
+def _finish(
+    staged: Path, spec: ProjectSpec, preset: Preset | None, *, lockfile: bool, progress: Progress
+) -> LockfileStatus:
+    """What follows the render: the preset's record and bans, TOML checks, the lockfile."""
+    if preset is not None:
+        (staged / RECORD_NAME).write_text(preset.record(), encoding="utf-8")
+        add_deny_bans(staged, preset.policy.deny_bans)
+    verify_toml(staged)
+    if not lockfile:
+        return LockfileStatus(generated=False, reason="not requested", attempted=False)
+    if spec.vendor:
+        progress("resolving and vendoring dependencies (Cargo.lock, vendor/)")
+    else:
+        progress("resolving dependencies (Cargo.lock)")
+    return generate_lockfile(staged, vendor=spec.vendor)

@@ -17,38 +17,14 @@ from rich.markup import escape
 
 from rustml import _api
 from rustml._cli_fleet import check_command, print_batch, run_batch
+from rustml._cli_output import print_new, print_update, questions_help
 from rustml._console import OutputFormat, err, fail, handle_errors, out
 from rustml._json import to_json
 from rustml._preset import PRESET_ENV, default_preset_source
-from rustml._result import NewResult
-from rustml._template import load_template
-from rustml._update import UpdateResult
 from rustml._version import __version__
 from rustml.errors import EXIT_USAGE
 
 __all__ = ["app", "main"]
-
-
-def _questions_help() -> str:
-    """Describe every question of the template (keys usable with --data)."""
-    lines = ["[bold]Answers[/bold] (use with --data KEY=VALUE or in a --data-file):", ""]
-    for key, question in load_template().asked.items():
-        parts = [question.help.rstrip(".") + "."]
-        if question.choices:
-            kind = "A list from" if question.multiselect else "One of"
-            parts.append(f"{kind}: {', '.join(question.choices)}.")
-        if question.default == "{{ _folder_name }}":
-            parts.append("Default: the last component of PATH.")
-        elif question.default_is_template:
-            parts.append("Default: derived from the project name.")
-        elif isinstance(question.default, list):
-            parts.append(f"Default: [{', '.join(map(str, question.default))}].")
-        elif question.default is not None:
-            parts.append(f"Default: {question.default}.")
-        detail = " ".join(parts)
-        lines.append(f"[bold]{key}[/bold]: {escape(detail)}")
-        lines.append("")
-    return "\n".join(lines)
 
 
 app = typer.Typer(
@@ -91,7 +67,30 @@ def _progress(fmt: OutputFormat) -> tuple[Callable[[str], None], Callable[[], No
     return (lambda step: status.update(f"{step}...")), status.stop
 
 
-@app.command(epilog=_questions_help())
+_Force = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Render into a non-empty directory (replaced files are backed up)."
+    ),
+]
+_Lock = Annotated[
+    bool,
+    typer.Option(
+        "--lock/--no-lock", help="Resolve dependencies into Cargo.lock (needs crates.io)."
+    ),
+]
+_Preset = Annotated[
+    str | None,
+    typer.Option(
+        "--preset",
+        metavar="FILE|git+URL[@REF]#PATH",
+        help=f"Org preset: default and locked answers, policy (default: ${PRESET_ENV}, "
+        "then preset in ~/.config/rustml/config.toml).",
+    ),
+]
+
+
+@app.command(epilog=questions_help())
 def new(
     path: Annotated[
         str,
@@ -109,27 +108,9 @@ def new(
         Path | None,
         typer.Option("--data-file", help="YAML, JSON or TOML file of answers."),
     ] = None,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force", help="Render into a non-empty directory (replaced files are backed up)."
-        ),
-    ] = False,
-    lock: Annotated[
-        bool,
-        typer.Option(
-            "--lock/--no-lock", help="Resolve dependencies into Cargo.lock (needs crates.io)."
-        ),
-    ] = True,
-    preset: Annotated[
-        str | None,
-        typer.Option(
-            "--preset",
-            metavar="FILE|git+URL[@REF]#PATH",
-            help=f"Org preset: default and locked answers, policy (default: ${PRESET_ENV}, "
-            "then preset in ~/.config/rustml/config.toml).",
-        ),
-    ] = None,
+    force: _Force = False,
+    lock: _Lock = True,
+    preset: _Preset = None,
     no_preset: Annotated[
         bool, typer.Option("--no-preset", help="Ignore the default preset.")
     ] = False,
@@ -165,41 +146,7 @@ def new(
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(to_json(result)))
     else:
-        _print_new(result)
-
-
-def _print_new(result: NewResult) -> None:
-    spec, names = result.spec, result.names
-    out.print(
-        f"[green]Created[/green] {escape(spec.project_name)} at {escape(str(result.path))} "
-        f"({len(result.files)} files, {result.seconds:.1f} s, template v{result.template_version})",
-    )
-    if names.normalised or spec.package_name != names.package:
-        out.print(
-            f"  names: project '{escape(spec.project_name)}' -> Python package "
-            f"'{spec.package_name}', crates '{spec.crate_prefix}-core', '{spec.crate_prefix}-py'",
-        )
-    what, fix = ("Cargo.lock", "cargo generate-lockfile")
-    if spec.vendor:
-        what, fix = ("Cargo.lock and vendor/", "nox -s vendor")
-    if result.lockfile.generated:
-        out.print(f"  {what}: resolved")
-    elif not result.lockfile.attempted:
-        out.print(f"  {what}: not generated (--no-lock); run `{fix}` in the project")
-    else:
-        err.print(
-            f"[yellow]warning:[/yellow] {what} not generated "
-            f"({escape(result.lockfile.reason)}); run `{fix}` in the project "
-            "when crates.io is reachable",
-        )
-    if result.preset:
-        out.print(f"  org preset: {escape(result.preset)} (recorded in .rustml-preset.toml)")
-    if result.backups:
-        out.print(f"  replaced files were backed up to {escape(str(result.backups))}")
-    out.print("\nNext steps:")
-    out.print(f"  cd {escape(str(result.path))}")
-    out.print(escape("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]'"))
-    out.print("  pytest && cargo test --workspace    # or: nox")
+        print_new(result)
 
 
 class ConflictStyle(str, Enum):
@@ -270,65 +217,9 @@ def update(
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(to_json(result)))
     else:
-        _print_update(result)
+        print_update(result)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
-
-
-def _print_update(result: UpdateResult) -> None:
-    where = escape(str(result.path))
-    if result.up_to_date:
-        out.print(f"{where} is up to date (template v{result.to_version}); nothing changed")
-        return
-    verb = "Would update" if result.pretend else "Updated"
-    out.print(
-        f"[green]{verb}[/green] {where}: template v{result.from_version} -> "
-        f"v{result.to_version} ({result.seconds:.1f} s)",
-    )
-    for key, (old, new) in result.answers.items():
-        out.print(f"  answer {key}: {escape(repr(old))} -> {escape(repr(new))}")
-    for label, files in (
-        ("changed", result.changed),
-        ("merged with your edits", result.merged),
-        ("added", result.added),
-        ("removed", result.removed),
-        ("kept as you have them", result.kept),
-    ):
-        if files:
-            out.print(f"  {label} ({len(files)}): {escape(', '.join(files))}")
-    for migration in result.migrations:
-        out.print(f"  migration {escape(migration)}")
-    _print_update_outcome(result)
-
-
-def _print_update_outcome(result: UpdateResult) -> None:
-    """The lockfile line, then conflicts and how to resolve or undo them."""
-    if result.lockfile is not None:
-        if result.lockfile.generated:
-            out.print("  Cargo.lock: in line with the manifests")
-        else:
-            err.print(
-                f"[yellow]warning:[/yellow] Cargo.lock not refreshed "
-                f"({escape(result.lockfile.reason)}); run `cargo metadata` in the project",
-            )
-    if not result.conflicts:
-        if not result.pretend:
-            out.print("  review with git diff, then commit")
-        return
-    how = (
-        "conflict markers (<<<<<<< before updating / >>>>>>> after updating)"
-        if result.conflict_mode == "inline"
-        else "the template's change in a .rej file beside each"
-    )
-    err.print(
-        f"[yellow]conflicts[/yellow] ({len(result.conflicts)}), with {how}: "
-        f"{escape(', '.join(result.conflicts))}",
-    )
-    if not result.pretend:
-        err.print(
-            "  resolve them, then git add -A && git commit; "
-            "or undo the whole update: git reset --hard && git clean -fd",
-        )
 
 
 @app.command()
