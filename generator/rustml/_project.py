@@ -40,6 +40,7 @@ __all__ = [
     "project_root",
     "public_answers",
     "read_project",
+    "recorded_version",
     "releases_behind",
     "render_version",
     "rendered_files",
@@ -72,15 +73,20 @@ class Project:
     @property
     def version(self) -> Version | None:
         """The template version it records (None when that is not a version)."""
-        try:
-            return Version.parse(str(self.recorded.get("_commit", "")))
-        except ValueError:
-            return None
+        return recorded_version(self.recorded)
 
     @property
     def bans(self) -> tuple[str, ...]:
         """Crates the preset adds to deny.toml (part of every render of this project)."""
         return self.preset.policy.deny_bans if self.preset else ()
+
+
+def recorded_version(recorded: dict[str, Any]) -> Version | None:
+    """The template version an answers file records (``_commit``), None when it is none."""
+    try:
+        return Version.parse(str(recorded.get("_commit", "")))
+    except ValueError:
+        return None
 
 
 def read_project(root: Path, *, with_preset: bool = True) -> Project:

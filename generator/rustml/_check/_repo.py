@@ -20,7 +20,13 @@ from tomlkit.exceptions import TOMLKitError
 from rustml._history import TemplateHistory, Version
 from rustml._place import is_rustml_scratch
 from rustml._preset import RECORD_NAME, Preset
-from rustml._project import public_answers, read_project, render_version, rendered_files
+from rustml._project import (
+    public_answers,
+    read_project,
+    recorded_version,
+    render_version,
+    rendered_files,
+)
 from rustml._render import SRC_PATH, answers_path
 from rustml._targets import load_targets
 from rustml._template import Template, load_template
@@ -71,10 +77,7 @@ class Repo:
     @cached_property
     def version(self) -> Version | None:
         """The template version the project records (None when unreadable)."""
-        try:
-            return Version.parse(str(self.recorded.get("_commit", "")))
-        except ValueError:
-            return None
+        return recorded_version(self.recorded)
 
     @property
     def targets(self) -> list[str]:
