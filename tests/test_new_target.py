@@ -1,10 +1,11 @@
 """Adding a target is one registry entry plus the target's own files.
 
 On a copy of rustml (generator/, templates/, .ci/) a fictional target `toy` gets an entry
-in templates/targets.yml, a crate, a nox session module and a CI job file, and nothing
-else changes: no edit to generator/, tests/ or copier.yml's questions. Then `rustml new`
-renders it, `rustml check` expects its session, the variant matrix includes it, the
-generated CI runs its job inside `all-green`, and `.ci/install --check` asks for its tools.
+in templates/targets.yml, a crate, a nox session module, a CI job file and two snippets
+for the shared files' slots, and nothing else changes: no edit to generator/, tests/ or
+copier.yml's questions. Then `rustml new` renders it (its snippets in place), `rustml
+check` expects its session, the variant matrix includes it, the generated CI runs its job
+inside `all-green`, and `.ci/install --check` asks for its apt packages and tools.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.render
 TOY = {
     "help": "a fictional accelerator",
     "session": "toy",
+    "session_help": "the toy build",
     "cross": False,
     "rust_triples": [],
     "crates": ["toy"],
@@ -33,6 +35,14 @@ TOY = {
     "errors": {},
     "ci_job": True,
     "apt": ["toy-emulator-rustml-test"],
+    "tools": [
+        {
+            "label": "toy-flasher (the toy's own tool)",
+            "have": "command -v toy-flasher-rustml-test >/dev/null",
+            "install": "false",
+            "hint": "cargo install toy-flasher --version =${pin_rust_toolchain}",
+        }
+    ],
     "docs": "targets/toy.md",
     "traces": ["toy"],
 }
@@ -60,6 +70,11 @@ def toy(session: nox.Session) -> None:
     session.run("cargo", "build", "-p", "toy", external=True)
 ''',
 }
+# The toy's own lines in shared files (templates/includes/slots.jinja's extension points).
+SLOTS = {
+    "workspace-dependencies.toml": '{{ crates.toy }} = { path = "crates/{{ crates.toy }}" }\n',
+    "core-stubs.pyi": "def toy_available() -> bool: ...\n",
+}
 CI_JOB = """  toy:
     runs-on: ubuntu-latest
     steps:
@@ -82,7 +97,11 @@ def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = root / "templates" / "project" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    (root / "templates" / "includes" / "ci" / "toy.yml.jinja").write_text(CI_JOB, encoding="utf-8")
+    own = root / "templates" / "includes" / "targets" / "toy"
+    own.mkdir(parents=True)
+    (own / "ci-job.yml.jinja").write_text(CI_JOB, encoding="utf-8")
+    for slot, text in SLOTS.items():
+        (own / f"{slot}.jinja").write_text(text, encoding="utf-8")
     return root
 
 
@@ -118,6 +137,15 @@ def test_new_renders_the_new_target(project: Path) -> None:
     assert (project / "tools" / "nox_sessions" / "toy.py").is_file()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["targets"] == ["cpu", "toy"]
+
+
+def test_its_lines_fill_the_shared_files_slots(project: Path) -> None:
+    cargo = (project / "Cargo.toml").read_text(encoding="utf-8")
+    assert 'with-toy-toy = { path = "crates/with-toy-toy" }\n\ndivan' in cargo
+    stubs = (project / "python" / "with_toy" / "_core.pyi").read_text(encoding="utf-8")
+    assert stubs.endswith(") -> npt.NDArray[_F]: ...\ndef toy_available() -> bool: ...\n")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "nox -s toy         # the toy build\n" in readme
 
 
 def test_generated_ci_runs_its_job_in_all_green(project: Path) -> None:
@@ -159,3 +187,7 @@ def test_ci_install_check_asks_for_its_tools(copy: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "toy-emulator-rustml-test" in done.stdout, done.stdout
+    pin = yaml.safe_load((REPO / "templates" / "pins.yml").read_text(encoding="utf-8"))
+    hint = f"cargo install toy-flasher --version ={pin['rust_toolchain']}"
+    wanted = f"toy-flasher (the toy's own tool): MISSING; install with: {hint}"
+    assert wanted in done.stdout, done.stdout
