@@ -14,38 +14,38 @@ use crate::matrix::MatRef;
 /// balance load and keep a chunk of narrow data in L2.
 pub(crate) const CHUNK_ROWS: usize = 16_384;
 
-/// Calls `map(chunk)` for every chunk and feeds the results to
-/// `merge` in chunk order.
+/// Calls `map(start, chunk)` for every chunk (`start`: the index of its first
+/// row in `x`) and feeds the results to `merge` in chunk order.
 pub(crate) fn map_merge<F, T, M, R>(x: MatRef<'_, F>, map: M, mut merge: R)
 where
     F: Float,
     T: Send,
-    M: Fn(MatRef<'_, F>) -> T + Sync,
+    M: Fn(usize, MatRef<'_, F>) -> T + Sync,
     R: FnMut(T),
 {
     let n_cols = x.n_cols();
-    let chunks = x.as_slice().chunks(CHUNK_ROWS * n_cols);
+    let chunks = x.as_slice().chunks(CHUNK_ROWS * n_cols).enumerate();
     #[cfg(feature = "parallel")]
     if let Some(group) = parallel_group() {
         use alloc::vec::Vec;
         use rayon::prelude::*;
-        let chunks: Vec<&[F]> = chunks.collect();
+        let chunks: Vec<_> = chunks.collect();
         for batch in chunks.chunks(group) {
             let partials: Vec<T> = batch
                 .par_iter()
-                .map(|c| map(MatRef::from_rows(c, n_cols)))
+                .map(|&(i, c)| map(i * CHUNK_ROWS, MatRef::from_rows(c, n_cols)))
                 .collect();
             partials.into_iter().for_each(&mut merge);
         }
         return;
     }
-    for c in chunks {
-        merge(map(MatRef::from_rows(c, n_cols)));
+    for (i, c) in chunks {
+        merge(map(i * CHUNK_ROWS, MatRef::from_rows(c, n_cols)));
     }
 }
 
 /// Like [`map_merge`], but each chunk also gets its own disjoint slice of
-/// `out`, which holds `out_cols` values per input row.
+/// `out`, which holds `out_cols` values per input row: `map(start, chunk, out)`.
 pub(crate) fn map_merge_mut<F, O, T, M, R>(
     x: MatRef<'_, F>,
     out: &mut [O],
@@ -56,7 +56,7 @@ pub(crate) fn map_merge_mut<F, O, T, M, R>(
     F: Float,
     O: Send,
     T: Send,
-    M: Fn(MatRef<'_, F>, &mut [O]) -> T + Sync,
+    M: Fn(usize, MatRef<'_, F>, &mut [O]) -> T + Sync,
     R: FnMut(T),
 {
     debug_assert!(out_cols > 0 && out.len() == x.n_rows() * out_cols);
@@ -64,23 +64,24 @@ pub(crate) fn map_merge_mut<F, O, T, M, R>(
     let chunks = x
         .as_slice()
         .chunks(CHUNK_ROWS * n_cols)
-        .zip(out.chunks_mut(CHUNK_ROWS * out_cols));
+        .zip(out.chunks_mut(CHUNK_ROWS * out_cols))
+        .enumerate();
     #[cfg(feature = "parallel")]
     if let Some(group) = parallel_group() {
         use alloc::vec::Vec;
         use rayon::prelude::*;
-        let mut chunks: Vec<(&[F], &mut [O])> = chunks.collect();
+        let mut chunks: Vec<_> = chunks.collect();
         for batch in chunks.chunks_mut(group) {
             let partials: Vec<T> = batch
                 .par_iter_mut()
-                .map(|(c, o)| map(MatRef::from_rows(c, n_cols), o))
+                .map(|(i, (c, o))| map(*i * CHUNK_ROWS, MatRef::from_rows(c, n_cols), o))
                 .collect();
             partials.into_iter().for_each(&mut merge);
         }
         return;
     }
-    for (c, o) in chunks {
-        merge(map(MatRef::from_rows(c, n_cols), o));
+    for (i, (c, o)) in chunks {
+        merge(map(i * CHUNK_ROWS, MatRef::from_rows(c, n_cols), o));
     }
 }
 
