@@ -15,6 +15,18 @@ impl<T: Fn(usize) -> f64 + Sync> Weight for T {}
 /// Checks that `weights` has one finite, non-negative entry per sample
 /// (`n_rows`) and a positive sum.
 pub(crate) fn check_weights(weights: &[f64], n_rows: usize) -> Result<()> {
+    check_weight_values(weights, n_rows)?;
+    if !weights.iter().any(|w| *w > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "sample_weight",
+            reason: "must not be all zero",
+        });
+    }
+    Ok(())
+}
+
+/// [`check_weights`] without the positive sum (a part of the data may weigh 0).
+pub(crate) fn check_weight_values(weights: &[f64], n_rows: usize) -> Result<()> {
     if weights.len() != n_rows {
         return Err(Error::InvalidParameter {
             name: "sample_weight",
@@ -25,12 +37,6 @@ pub(crate) fn check_weights(weights: &[f64], n_rows: usize) -> Result<()> {
         return Err(Error::InvalidParameter {
             name: "sample_weight",
             reason: "must be finite and non-negative",
-        });
-    }
-    if !weights.iter().any(|w| *w > 0.0) {
-        return Err(Error::InvalidParameter {
-            name: "sample_weight",
-            reason: "must not be all zero",
         });
     }
     Ok(())
