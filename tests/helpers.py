@@ -322,7 +322,8 @@ class ProjectChecks:
     def test_pytest_passes(self, project: Project) -> None:
         out = project.run(project.python, "-m", "pytest", "-q", "-p", "no:cacheprovider").stdout
         assert re.search(r"\d+ passed", out)
-        assert "failed" not in out
+        # "1 xfailed" (an expected failure with its reason) is not a failure.
+        assert not re.search(r"\b\d+ failed", out), out[-3000:]
 
     def test_cargo_test_workspace(self, project: Project) -> None:
         out = project.run("cargo", "test", "--workspace", "--locked").stdout
