@@ -36,6 +36,8 @@ def test_bench_session_quick(project: Project) -> None:
     threads = {1, os.cpu_count() or 1}
     kernels = {
         ("lloyd_iter", "sklearn KMeans lloyd"),
+        ("lloyd_wtd", "sklearn KMeans lloyd, weighted"),
+        ("lloyd_wtd", "ours unweighted"),
         ("predict", "sklearn KMeans.predict"),
         ("scaler_fit", "sklearn StandardScaler.fit"),
         ("scaler_fit", "numpy mean+var"),
