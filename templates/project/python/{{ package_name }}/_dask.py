@@ -38,6 +38,11 @@ def is_dask_array(x: object) -> TypeGuard[Any]:
     return type(x).__module__.split(".")[0] == "dask" and hasattr(x, "to_delayed")
 
 
+def kernel_dtype(x: Any) -> Any:
+    """The dtype the kernels compute ``x`` in: its own if float32/float64, else float64."""
+    return x.dtype if np.dtype(x.dtype) in (np.float32, np.float64) else np.float64
+
+
 def _blocks(x: Any, sample_weight: object) -> tuple[list[Any], list[Any]]:
     """The row blocks of ``x`` (one block across all columns) and of the weights."""
     import dask.array as da
@@ -65,7 +70,7 @@ def scaler_stats(x: Any, sample_weight: object, previous: Stats | None) -> Stats
     import dask
 
     blocks, weights = _blocks(x, sample_weight)
-    dtype = x.dtype if np.dtype(x.dtype) in (np.float32, np.float64) else np.float64
+    dtype = kernel_dtype(x)
 
     def block_stats(block: npt.NDArray[Any], w: npt.NDArray[np.float64] | None) -> Stats:
         return _core.scaler_partial_fit(_as_float(block, dtype), 0, 0.0, None, None, w)
@@ -113,7 +118,7 @@ def fit_kmeans(
     import dask
     import dask.array as da
 
-    dtype = x.dtype if np.dtype(x.dtype) in (np.float32, np.float64) else np.float64
+    dtype = kernel_dtype(x)
     blocks, weights = _blocks(x, sample_weight)
     # tol is relative to the mean per-feature variance of the data (unweighted).
     _, total, _, m2 = scaler_stats(x, None, None)
