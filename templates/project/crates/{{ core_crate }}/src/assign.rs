@@ -22,7 +22,8 @@
 //! * On `x86_64` with `std`, the kernel is picked at run time, so portable
 //!   wheels still get 8-wide vectors on CPUs that have them: `f32` goes to
 //!   [`avx2`], written with intrinsics (an in-register transpose, 8 centroids
-//!   per pass), and `f64` to this same loop compiled with AVX2 enabled. Both
+//!   per pass), or on CPUs with AVX-512F to [`avx512`], the same on 16 points
+//!   per block; `f64` goes to this same loop compiled with AVX2 enabled. All
 //!   compute exactly the numbers the portable loop computes.
 
 // `#[inline(always)]` below is what compiles the shared loop into the AVX2 copy: a call
@@ -37,6 +38,8 @@ use crate::matrix::MatRef;
 
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod avx2;
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod avx512;
 
 /// Points per block: one AVX2 register of `f32` lanes.
 pub(crate) const BLOCK: usize = 8;
@@ -56,6 +59,9 @@ pub(crate) struct Prepared<F> {
     /// The same centroids for the `f32` AVX2 kernel, when both apply.
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     avx2: Option<avx2::Centroids>,
+    /// Whether the CPU has AVX-512F, so the `f32` kernel can run 16 lanes wide.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    avx512: bool,
 }
 
 impl<F: Float> Prepared<F> {
@@ -75,6 +81,7 @@ impl<F: Float> Prepared<F> {
                     c,
                     centroids.n_cols(),
                 ))),
+                avx512: std::is_x86_feature_detected!("avx512f"),
             };
         }
         Self::portable(centroids)
@@ -107,6 +114,8 @@ impl<F: Float> Prepared<F> {
             d,
             #[cfg(all(feature = "std", target_arch = "x86_64"))]
             avx2: None,
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            avx512: false,
         }
     }
 
@@ -132,6 +141,11 @@ pub(crate) fn for_each_nearest<F: Float>(
 ) -> bool {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if let (Some(rows), Some(cents)) = (F::as_f32_slice(rows), &centroids.avx2) {
+        if centroids.avx512 {
+            // SAFETY: `avx512` is only set after `is_x86_feature_detected!`
+            // confirmed AVX-512F, which is all `avx512::for_each_nearest` requires.
+            return unsafe { avx512::for_each_nearest(rows, cents, visit) };
+        }
         // SAFETY: `centroids.avx2` is only built after `is_x86_feature_detected!`
         // confirmed AVX2, which is all `avx2::for_each_nearest` requires.
         return unsafe { avx2::for_each_nearest(rows, cents, visit) };
@@ -269,21 +283,35 @@ mod tests {
             .collect()
     }
 
-    /// Whatever path `for_each_nearest` takes for f32 (AVX2 where the CPU has
-    /// it) gives the labels of the portable loop, for every tile/remainder shape.
+    /// Every f32 kernel the CPU can run gives the labels of the portable loop,
+    /// for every tile/remainder shape: the one `for_each_nearest` dispatches to
+    /// (AVX-512 or AVX2 where the CPU has them) and, on AVX-512 CPUs, the AVX2
+    /// one as well, which such CPUs would otherwise never run.
     #[test]
-    fn dispatched_f32_kernel_agrees_with_the_portable_loop() {
+    #[cfg_attr(
+        all(feature = "std", target_arch = "x86_64"),
+        expect(unsafe_code, reason = "runs the AVX2 kernel directly")
+    )]
+    fn f32_kernels_agree_with_the_portable_loop() {
         let value = |i: usize| ((i * 7919) % 101) as f32 / 10.0 - 5.0;
         for d in [1, 3, 7, 8, 9, 16, 17, 24] {
             for k in [1, 2, 7, 8, 9, 17] {
-                for n in [0, 1, 7, 8, 9, 23] {
+                for n in [0, 1, 7, 8, 9, 15, 16, 17, 23, 33] {
                     let rows: Vec<f32> = (0..n * d).map(value).collect();
                     let centroids: Vec<f32> = (0..k * d).map(|i| value(i + 1000)).collect();
                     let centroids = MatRef::new(&centroids, d).unwrap();
+                    let prepared = Prepared::new(centroids);
                     let (mut got, mut want) = (vec![usize::MAX; n], vec![usize::MAX; n]);
-                    for_each_nearest(&rows, &Prepared::new(centroids), |i, j| got[i] = j);
                     nearest_blocks(&rows, &Prepared::portable(centroids), |i, j| want[i] = j);
-                    assert_eq!(got, want, "d={d} k={k} n={n}");
+                    for_each_nearest(&rows, &prepared, |i, j| got[i] = j);
+                    assert_eq!(got, want, "dispatched: d={d} k={k} n={n}");
+                    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+                    if let Some(cents) = &prepared.avx2 {
+                        let mut got = vec![usize::MAX; n];
+                        // SAFETY: `avx2` is only built on a CPU with AVX2.
+                        unsafe { avx2::for_each_nearest(&rows, cents, |i, j| got[i] = j) };
+                        assert_eq!(got, want, "avx2: d={d} k={k} n={n}");
+                    }
                 }
             }
         }

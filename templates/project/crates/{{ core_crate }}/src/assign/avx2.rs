@@ -32,14 +32,14 @@ use core::arch::x86_64::{
 use crate::matrix::MatRef;
 
 /// Points per block and centroids per pass: one register of `f32` lanes.
-const LANES: usize = 8;
+pub(super) const LANES: usize = 8;
 
 /// Centroids padded to a multiple of [`LANES`]: `-2c` as
 /// `[group][feature][centroid in group]` and `|c|²` as `[group][centroid]`.
 pub(crate) struct Centroids {
-    weights: Vec<[f32; LANES]>,
-    norms: Vec<[f32; LANES]>,
-    d: usize,
+    pub(super) weights: Vec<[f32; LANES]>,
+    pub(super) norms: Vec<[f32; LANES]>,
+    pub(super) d: usize,
 }
 
 impl Centroids {
@@ -116,7 +116,7 @@ pub(crate) unsafe fn for_each_nearest(
 /// lane `l` of `xt[f]`.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn transpose_block(block: &[f32], d: usize, xt: &mut [__m256]) {
+pub(super) fn transpose_block(block: &[f32], d: usize, xt: &mut [__m256]) {
     let tiles = d / LANES * LANES;
     for f0 in (0..tiles).step_by(LANES) {
         // Plain loops rather than closures here and below: a closure does not
