@@ -11,9 +11,12 @@ import argparse
 import re
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import rustml
+import tomllib
 from rustml._template import load_template
 
 from .helpers import REPO
@@ -26,6 +29,32 @@ def locked_crates(project: Path, own_prefix: str) -> set[str]:
     names: set[str] = set()
     for lock in project.glob("**/Cargo.lock"):
         names |= set(re.findall(r'(?m)^name = "([^"]+)"$', lock.read_text(encoding="utf-8")))
+    return {n for n in names if not n.startswith(f"{own_prefix}-")}
+
+
+_DEPENDENCY_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
+
+
+def _dependency_names(table: Mapping[str, Any]) -> Iterator[str]:
+    for section in _DEPENDENCY_TABLES:
+        for key, spec in table.get(section, {}).items():
+            yield spec.get("package", key) if isinstance(spec, dict) else key
+
+
+def manifest_crates(project: Path, own_prefix: str) -> set[str]:
+    """Crates the project's own Cargo.toml files name: the part of the graph its pins fix.
+
+    The rest of a lockfile (transitive crates) moves with crates.io, so only these are
+    under the template's control.
+    """
+    names: set[str] = set()
+    for manifest in project.glob("**/Cargo.toml"):
+        if "target" in manifest.relative_to(project).parts:
+            continue
+        doc = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        tables = [doc, doc.get("workspace", {}), *doc.get("target", {}).values()]
+        for table in tables:
+            names.update(_dependency_names(table))
     return {n for n in names if not n.startswith(f"{own_prefix}-")}
 
 
