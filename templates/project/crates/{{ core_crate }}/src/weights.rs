@@ -13,8 +13,13 @@ pub(crate) trait Weight: Fn(usize) -> f64 + Sync {}
 impl<T: Fn(usize) -> f64 + Sync> Weight for T {}
 
 /// Checks that `weights` has one finite, non-negative entry per sample
-/// (`n_rows`) and a positive sum.
-pub(crate) fn check_weights(weights: &[f64], n_rows: usize) -> Result<()> {
+/// (`n_rows`) and a positive sum: the rule of every weighted fit, public so
+/// that kernels outside this crate (the GPU's) apply the same one.
+///
+/// # Errors
+///
+/// [`Error::InvalidParameter`] naming `sample_weight`.
+pub fn check_weights(weights: &[f64], n_rows: usize) -> Result<()> {
     check_weight_values(weights, n_rows)?;
     if !weights.iter().any(|w| *w > 0.0) {
         return Err(Error::InvalidParameter {
