@@ -19,8 +19,10 @@ from pathlib import Path
 from .helpers import REPO
 
 SOURCE = REPO / "generator" / "rustml"
-#: name -> (the planner's code, the same code with the bug planted); in _update.py unless
-#: the name says which module (``module.py: name``).
+#: The module of the update's merge planner: a mutant's module unless its name says another
+#: (``module.py: name``).
+PLANNER = "_merge.py"
+#: name -> (the planner's code, the same code with the bug planted).
 MUTANTS = {
     "template unchanged, still merged": (
         "        if o == n:\n            continue",
@@ -77,7 +79,7 @@ MUTANTS = {
 
 #: The tests that must catch a bug planted in each module (the update planner's by default).
 CATCHERS = {
-    "_update.py": ["tests/test_update_plan.py"],
+    PLANNER: ["tests/test_update_plan.py"],
     "_transaction.py": ["tests/test_update_plan.py"],
     "_place.py": [
         "tests/test_place.py",
@@ -86,7 +88,7 @@ CATCHERS = {
 }
 
 
-def _failed(env: dict[str, str], module: str = "_update.py") -> list[str]:
+def _failed(env: dict[str, str], module: str = PLANNER) -> list[str]:
     """The catching tests that fail with the package at env's PYTHONPATH."""
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", "-rf",
@@ -105,16 +107,19 @@ def main() -> int:
     """Run every mutant; 1 if one survived (or no longer applies)."""
     survived = []
     with tempfile.TemporaryDirectory(prefix="rustml-mutants-") as tmp:
-        copy = Path(tmp) / "rustml"
+        # A checkout's layout (generator/rustml beside templates/), so the copy finds the
+        # template as an editable install does.
+        copy = Path(tmp) / "generator" / "rustml"
         shutil.copytree(SOURCE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-        env = {**os.environ, "PYTHONPATH": tmp, "PYTHONDONTWRITEBYTECODE": "1"}
+        (Path(tmp) / "templates").symlink_to(REPO / "templates")
+        env = {**os.environ, "PYTHONPATH": str(copy.parent), "PYTHONDONTWRITEBYTECODE": "1"}
         for name, (code, bug) in {"(no bug: the copy must pass)": ("", ""), **MUTANTS}.items():
             if not code:
                 if _failed(env):
                     print("the unmutated copy fails its tests: fix those first")
                     return 1
                 continue
-            module = name.split(": ", 1)[0] if ": " in name else "_update.py"
+            module = name.split(": ", 1)[0] if ": " in name else PLANNER
             original = (SOURCE / module).read_text(encoding="utf-8")
             if original.count(code) != 1:
                 print(f"{name}: the planner changed, this mutant no longer applies")

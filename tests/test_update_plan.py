@@ -17,6 +17,8 @@ import pytest
 from rustml._merge import apply_plan as _apply
 from rustml._merge import plan_merge as _plan
 
+from .planner_mutants import MUTANTS, PLANNER, SOURCE
+
 if TYPE_CHECKING:
     from rustml._result import ConflictMode
 
@@ -224,3 +226,11 @@ def test_a_plan_is_only_a_plan(tmp_path: Path) -> None:
     assert plan.added == ["add"]
     assert plan.removed == ["gone"]
     assert {p: p.read_bytes() for p in (tmp_path / "proj").rglob("*") if p.is_file()} == before
+
+
+def test_every_planted_bug_still_applies() -> None:
+    """nox -s mutants plants each bug by text; a planner edit must not silently retire one."""
+    for name, (code, _bug) in MUTANTS.items():
+        module = name.split(": ", 1)[0] if ": " in name else PLANNER
+        source = (SOURCE / module).read_text(encoding="utf-8")
+        assert source.count(code) == 1, f"{name}: not exactly once in {module}"

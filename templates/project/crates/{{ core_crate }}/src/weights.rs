@@ -1,9 +1,10 @@
 //! Per-sample weights (scikit-learn's `sample_weight`) as the kernels take them.
 //!
 //! The public weighted kernels take `&[f64]`, one entry per sample, checked
-//! here once. Inside, a kernel is generic over a [`Weight`] closure: the
-//! unweighted entry points pass `|_| 1.0`, which the compiler folds into the
-//! arithmetic, so they cost what they did before weights existed.
+//! here once ([`check_weights`]). Inside, a kernel is generic over a weight
+//! closure: the unweighted entry points pass `|_| 1.0`, which the compiler
+//! folds into the arithmetic, so they cost what they did before weights
+//! existed.
 
 use crate::error::{Error, Result};
 
@@ -14,7 +15,7 @@ impl<T: Fn(usize) -> f64 + Sync> Weight for T {}
 
 /// Checks that `weights` has one finite, non-negative entry per sample
 /// (`n_rows`) and a positive sum: the rule of every weighted fit, public so
-/// that kernels outside this crate (the GPU's) apply the same one.
+/// that kernels outside this crate apply the same one.
 ///
 /// # Errors
 ///
