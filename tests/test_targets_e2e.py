@@ -75,7 +75,10 @@ def test_gpu_shaders_run_on_vulkan(project: Project) -> None:
     out = nox(project, "gpu")
     assert re.search(r"wgpu adapter: .+\(Vulkan", out), out[-3000:]
     assert "label mismatches 0" in out
-    assert re.search(r"=+ 8 passed", out)
+    # Every device test ran and passed: nothing skipped, failed or deselected on the line.
+    summary = re.search(r"=+ (\d+) passed in [\d.]+s( \([\d:]+\))? =+", out)
+    assert summary, out[-3000:]
+    assert int(summary.group(1)) >= 10, summary.group(0)
 
 
 def test_gpu_without_driver_raises_the_documented_exception(project: Project) -> None:
