@@ -10,11 +10,20 @@ serves all three.
 Some steps must not be cut in half (moving a finished render into place, writing an
 update's files): inside :func:`deferred` a signal is held back and raised when the block
 ends, so such a step either has not started or has completed.
+
+A signal that lands while a finalizer runs (a ``__del__``, such as plumbum's Popen
+wrapper that copier's git calls leave behind) cannot raise there: Python prints the
+exception as "ignored" and drops it, so the interrupt would be lost and a traceback shown.
+The handler sees the finalizer on the stack and sends the signal again, to be raised once
+the finalizer has returned; :func:`sys.unraisablehook` does the same for any other place
+where Python drops an exception.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,7 +69,33 @@ class _State:
     raised = False
 
 
-def _handler(signum: int, _frame: FrameType | None) -> None:
+#: Code names of the frames an exception cannot leave (Python prints it as "ignored").
+_NO_RAISE = frozenset({"__del__", "_unraisable"})
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name in _NO_RAISE:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _redeliver(signum: int) -> None:
+    """Send the signal again in a moment, from a thread.
+
+    Sent from here, it would be handled at once, inside the same finalizer (and again,
+    without end).
+    """
+    timer = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+    timer.daemon = True
+    timer.start()
+
+
+def _handler(signum: int, frame: FrameType | None) -> None:
+    if _State.depth == 0 and not _State.raised and _in_finalizer(frame):
+        _redeliver(signum)
+        return
     if _State.depth > 0:
         if _State.pending is None:
             _State.pending = signum
@@ -81,7 +116,18 @@ def handle_signals() -> Iterator[None]:
         yield
         return
     previous = {sig: signal.getsignal(sig) for sig in HANDLED}
+    previous_hook = sys.unraisablehook
+
+    def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+        if isinstance(unraisable.exc_value, Interrupted):
+            # Raised where Python drops exceptions: not the end of the command yet.
+            _State.raised = False
+            _redeliver(unraisable.exc_value.signum)
+            return
+        previous_hook(unraisable)
+
     _State.raised = False
+    sys.unraisablehook = _unraisable
     for sig in HANDLED:
         signal.signal(sig, _handler)
     try:
@@ -89,6 +135,7 @@ def handle_signals() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sys.unraisablehook = previous_hook
 
 
 @contextmanager
