@@ -88,6 +88,21 @@ CATCHERS = {
 }
 
 
+def module_of(name: str) -> str:
+    """The module a mutant is planted in."""
+    return name.split(": ", 1)[0] if ": " in name else PLANNER
+
+
+def stale() -> list[str]:
+    """The mutants whose code is no longer exactly once in their module (a planner edit
+    would otherwise retire a planted bug silently)."""
+    return [
+        name
+        for name, (code, _bug) in MUTANTS.items()
+        if (SOURCE / module_of(name)).read_text(encoding="utf-8").count(code) != 1
+    ]
+
+
 def _failed(env: dict[str, str], module: str = PLANNER) -> list[str]:
     """The catching tests that fail with the package at env's PYTHONPATH."""
     done = subprocess.run(
@@ -105,7 +120,9 @@ def _failed(env: dict[str, str], module: str = PLANNER) -> list[str]:
 
 def main() -> int:
     """Run every mutant; 1 if one survived (or no longer applies)."""
-    survived = []
+    survived = stale()
+    for name in survived:
+        print(f"{name}: the planner changed, this mutant no longer applies")
     with tempfile.TemporaryDirectory(prefix="rustml-mutants-") as tmp:
         # A checkout's layout (generator/rustml beside templates/), so the copy finds the
         # template as an editable install does.
@@ -119,12 +136,10 @@ def main() -> int:
                     print("the unmutated copy fails its tests: fix those first")
                     return 1
                 continue
-            module = name.split(": ", 1)[0] if ": " in name else PLANNER
-            original = (SOURCE / module).read_text(encoding="utf-8")
-            if original.count(code) != 1:
-                print(f"{name}: the planner changed, this mutant no longer applies")
-                survived.append(name)
+            if name in survived:
                 continue
+            module = module_of(name)
+            original = (SOURCE / module).read_text(encoding="utf-8")
             (copy / module).write_text(original.replace(code, bug), encoding="utf-8")
             caught = _failed(env, module)
             (copy / module).write_text(original, encoding="utf-8")
