@@ -103,20 +103,23 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(name="template-lock")
 def template_lock(session: nox.Session) -> None:
-    """Re-resolve the template's requirements/dev.txt through a generated project's `lock`.
+    """Re-resolve templates/includes/uv.lock, the lock new projects start from.
 
-    The lock is universal (markers per Python version) from Python 3.10 up, so one file
-    serves every `python_min`.
+    Resolved in a default project (the lowest `python_min`: the lock is universal, with
+    markers per Python version, so it serves every variant) from the current seed, so
+    only what pyproject.toml's changes need moves; `nox -s template-lock -- --upgrade`
+    upgrades everything.
     """
-    session.install("-e", ".", "nox", "uv")
+    session.install("-e", ".")
+    seed = Path(__file__).parent / "templates/includes/uv.lock"
     with tempfile.TemporaryDirectory() as tmp:  # outside the repo: cargo walks up
         project = Path(tmp) / "lockdemo"
         session.run("rustml", "new", str(project), "--defaults", "--no-lock")
+        shutil.copyfile(seed, project / "uv.lock")
         with session.chdir(project):
-            session.run("nox", "-s", "lock")
-        target = Path(__file__).parent / "templates/project/requirements/dev.txt"
-        shutil.copyfile(project / "requirements/dev.txt", target)
-    session.log(f"refreshed {target}")
+            session.run("uv", "lock", *session.posargs)
+        shutil.copyfile(project / "uv.lock", seed)
+    session.log(f"refreshed {seed}")
 
 
 @nox.session(name="template-names")

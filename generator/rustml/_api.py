@@ -16,8 +16,9 @@ from rustml._render import read_answers, render
 from rustml._result import LockfileStatus, NewResult
 from rustml._signals import deferred
 from rustml._spec import ProjectSpec, load_data_file, parse_data_pairs, resolve_answers
-from rustml._template import Template, load_template
+from rustml._template import Template, load_template, template_root
 from rustml._update import diff, update
+from rustml._uvlock import SEED, lock_python
 from rustml._version import __version__
 from rustml.errors import DestinationError, InvalidNameError
 
@@ -74,7 +75,7 @@ def new(
         interactive: Prompt for answers not given (needs a terminal).
         force: Render into a non-empty directory; files it replaces are moved to a
             ``.rustml-backup-<time>`` directory inside it.
-        lockfile: Run ``cargo generate-lockfile`` (needs the crates.io registry).
+        lockfile: Resolve Cargo.lock and uv.lock (needs crates.io and PyPI).
         preset: An org preset (or its source: a path or ``git+URL[@REF]#PATH``): its
             defaults fill answers not given, its locked answers cannot be given another
             value, and the project records it for ``update`` and ``check``.
@@ -173,4 +174,11 @@ def _finish(
         progress("resolving and vendoring dependencies (Cargo.lock, vendor/)")
     else:
         progress("resolving dependencies (Cargo.lock)")
-    return generate_lockfile(staged, vendor=spec.vendor)
+    cargo = generate_lockfile(staged, vendor=spec.vendor)
+    if not cargo.generated:
+        return cargo
+    progress("resolving Python dependencies (uv.lock)")
+    python = lock_python(staged, template_root() / SEED)
+    if not python.generated:
+        return LockfileStatus(generated=False, reason=f"uv.lock: {python.reason}")
+    return cargo

@@ -47,9 +47,9 @@ def print_new(result: NewResult) -> None:
             f"  names: project '{escape(spec.project_name)}' -> Python package "
             f"'{spec.package_name}', crates '{spec.crate_prefix}-core', '{spec.crate_prefix}-py'",
         )
-    what, fix = ("Cargo.lock", "cargo generate-lockfile")
+    what, fix = ("Cargo.lock and uv.lock", "cargo generate-lockfile && uv lock")
     if spec.vendor:
-        what, fix = ("Cargo.lock and vendor/", "nox -s vendor")
+        what, fix = ("Cargo.lock, vendor/ and uv.lock", "nox -s vendor && uv lock")
     if result.lockfile.generated:
         out.print(f"  {what}: resolved")
     elif not result.lockfile.attempted:
@@ -66,8 +66,7 @@ def print_new(result: NewResult) -> None:
         out.print(f"  replaced files were backed up to {escape(str(result.backups))}")
     out.print("\nNext steps:")
     out.print(f"  cd {escape(str(result.path))}")
-    out.print(escape("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]'"))
-    out.print("  pytest && cargo test --workspace    # or: nox")
+    out.print("  uv sync --locked && uv run pytest && cargo test --workspace    # or: uv run nox")
 
 
 def print_update(result: UpdateResult) -> None:
@@ -100,11 +99,12 @@ def _print_outcome(result: UpdateResult) -> None:
     """The lockfile line, then conflicts and how to resolve or undo them."""
     if result.lockfile is not None:
         if result.lockfile.generated:
-            out.print("  Cargo.lock: in line with the manifests")
+            out.print("  lockfiles: in line with the manifests")
         else:
             err.print(
-                f"[yellow]warning:[/yellow] Cargo.lock not refreshed "
-                f"({escape(result.lockfile.reason)}); run `cargo metadata` in the project",
+                f"[yellow]warning:[/yellow] lockfiles not refreshed "
+                f"({escape(result.lockfile.reason)}); run `cargo metadata` and `uv lock` "
+                "in the project",
             )
     if not result.conflicts:
         if not result.pretend:

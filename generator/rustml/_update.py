@@ -46,6 +46,7 @@ from rustml._render import answers_path
 from rustml._result import ConflictMode, DiffResult, FileDiff, LockfileStatus, UpdateResult
 from rustml._spec import parse_data_pairs, resolve_answers
 from rustml._template import Template, load_template
+from rustml._uvlock import SEED, lock_python
 from rustml.errors import InvalidAnswerError, InvalidNameError, UpdateRefusedError
 
 __all__ = ["ConflictMode", "DiffResult", "FileDiff", "UpdateResult", "diff", "update"]
@@ -122,6 +123,16 @@ def _merge(
     if any(Path(rel).name == "Cargo.toml" for rel in touched):
         progress("bringing Cargo.lock in line with the manifests")
         lockfile = refresh_lockfiles(tree)
+    if "pyproject.toml" in touched and (lockfile is None or lockfile.generated):
+        # A project from before uv.lock starts from the template's lock; one with a lock
+        # keeps its pins (uv only adds what the new pyproject.toml needs).
+        progress("bringing uv.lock in line with pyproject.toml")
+        python = lock_python(tree, template.root / SEED, offline_first=True)
+        lockfile = (
+            python
+            if python.generated
+            else LockfileStatus(generated=False, reason=f"uv.lock: {python.reason}")
+        )
     return _Merged(tree, plan, migrations, ran, lockfile)
 
 

@@ -31,8 +31,6 @@ import nox
 
 EMULATOR_TIMEOUT_S = 300
 PROJECT = Path(__file__).resolve().parents[2]
-# Every Python package the sessions install, pinned with hashes (`nox -s lock` refreshes it).
-LOCKFILE = "requirements/dev.txt"
 
 
 # PyO3's build script re-runs, and pyo3, numpy and the bindings recompile, whenever the
@@ -42,25 +40,33 @@ LOCKFILE = "requirements/dev.txt"
 BASE_PYTHON = getattr(sys, "_base_executable", None) or sys.executable
 #: The environment of every `cargo` run that builds the bindings.
 CARGO_ENV: dict[str, str | None] = {"PYO3_PYTHON": BASE_PYTHON, "VIRTUAL_ENV": None}
-#: The same for maturin building the package through pip (PEP 517).
+#: The same for maturin building the package (PEP 517, in uv's isolated build).
 MATURIN_ENV = {"MATURIN_PEP517_USE_BASE_PYTHON": "1"}
 
 
 def install_locked(
-    session: nox.Session, *, project: bool = True, features: tuple[str, ...] = ()
+    session: nox.Session, *groups: str, project: bool = True, features: tuple[str, ...] = ()
 ) -> None:
-    """Installs the locked development environment, then (with `project`) this package.
+    """Installs the dependency `groups` from uv.lock, then (with `project`) this package.
 
-    The package is built from source against the locked maturin, without build isolation,
-    so nothing unpinned or unhashed enters the environment; `features` are Cargo features
-    of the bindings to build it with.
+    ``uv sync --locked`` installs exactly the lock's pins (with their hashes) and fails if
+    uv.lock is out of date with pyproject.toml, so nothing unpinned enters a session. The
+    package is built from source (maturin from the lock, `features`: Cargo features of the
+    bindings) and installed into the session, not as an editable install: sessions that
+    build different features would otherwise share one extension in python/.
     """
-    session.install("--require-hashes", "-r", LOCKFILE)
-    if project:
-        env = dict(MATURIN_ENV)
-        if features:
-            env["MATURIN_PEP517_ARGS"] = f"--features {','.join(features)}"
-        session.install("--no-deps", "--no-build-isolation", ".", env=env)
+    venv = session.virtualenv.location
+    env = {"UV_PROJECT_ENVIRONMENT": venv, **MATURIN_ENV}
+    if features:
+        env["MATURIN_PEP517_ARGS"] = f"--features {','.join(features)}"
+    chosen = [f"--group={group}" for group in groups]
+    where = ["--no-editable"] if project else ["--no-install-project"]
+    session.run_install(
+        *("uv", "sync", "--locked", "--no-default-groups", *chosen, *where),
+        f"--python={venv}",
+        env=env,
+        external=True,
+    )
 
 
 def nested_workspaces() -> list[Path]:
