@@ -57,7 +57,8 @@ EXPECTED: dict[str, set[tuple[str, str | None]]] = {
     "clean-wasm": set(),
     "clean-gpu-embedded": set(),
     "clean-mit": set(),
-    "old-version": {("RM101", None)},
+    # v0.2.0 predates uv.lock and the pre-commit hooks.
+    "old-version": {("RM101", None), ("RM206", "uv.lock"), ("RM207", ".pre-commit-config.yaml")},
     "edited": {("RM103", "crates/edited-core/src/rng.rs")},
     "no-deny": {("RM201", "deny.toml")},
     "bsd": {("RM301", None)},

@@ -64,9 +64,14 @@ CASES = {
         {("RM204", "deny.toml"), ("RM103", "deny.toml")},
     ),
     "RM206": (
-        edit("requirements/dev.txt", r"(?s).*", "numpy==2.3.0\n"),
+        edit("pyproject.toml", r'"numpy>=1.24"', '"numpy>=2"'),
         None,
-        {("RM206", "requirements/dev.txt"), ("RM103", "requirements/dev.txt")},
+        {("RM206", "uv.lock"), ("RM103", "pyproject.toml")},
+    ),
+    "RM207": (
+        edit(".pre-commit-config.yaml", r"id: clippy", "id: lint"),
+        None,
+        {("RM207", ".pre-commit-config.yaml"), ("RM103", ".pre-commit-config.yaml")},
     ),
     "RM302": (
         edit("pyproject.toml", r'requires-python = ">=3.10"', 'requires-python = ">=3.9"'),

@@ -78,7 +78,7 @@ SLOTS = {
 CI_JOB = """  toy:
     runs-on: ubuntu-latest
     steps:
-      - run: pipx run nox -s toy
+      - run: pipx run --spec uv=={{ uv_locked }} uv run --locked --only-group tasks nox -s toy
 {#- The toy target's job. #}
 """
 

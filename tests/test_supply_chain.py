@@ -6,16 +6,18 @@ The tools themselves run on generated projects in test_supply_chain_e2e.py.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import tomllib
 import yaml
+from rustml._check._rules import _locked_requirements, _requirements
 
 from .helpers import RenderFn
 
 pytestmark = pytest.mark.render
 
-LOCK_LINE = re.compile(r"^([a-z0-9-]+)==([^ ;\\]+)")
+SEED_LOCK = Path(__file__).parents[1] / "templates" / "includes" / "uv.lock"
 
 
 def test_deny_allows_the_project_license_and_nothing_copyleft(render: RenderFn) -> None:
@@ -89,20 +91,63 @@ def test_a_registry_mirror_is_allowed_and_used(render: RenderFn, vendor: bool) -
     assert config["source"]["crates-io"]["replace-with"] == expected
 
 
-def test_python_lock_pins_every_dependency_with_hashes(render: RenderFn) -> None:
+def test_seed_lock_is_current_and_pins_everything_with_hashes(render: RenderFn) -> None:
+    # The lock new projects start from (nox -s template-lock) was resolved for exactly
+    # what a default render's pyproject.toml asks for, and pins every package with hashes.
     root = render().path
-    pyproject = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    wanted = [
-        *pyproject["dependencies"],
-        *(r for extra in pyproject["optional-dependencies"].values() for r in extra),
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    lock = tomllib.loads(SEED_LOCK.read_text())
+    assert _requirements(pyproject) == _locked_requirements(lock), "run nox -s template-lock"
+    registry = [p for p in lock["package"] if "registry" in p.get("source", {})]
+    assert len(registry) > 50
+    for package in registry:
+        files = [package.get("sdist"), *package.get("wheels", [])]
+        hashes = [f["hash"] for f in files if f]
+        assert hashes, package["name"]
+        assert all(h.startswith("sha256:") for h in hashes), package["name"]
+    # The isolated build's maturin is the locked one.
+    locked = {p["name"]: p["version"] for p in registry}
+    assert pyproject["tool"]["uv"]["build-constraint-dependencies"] == [
+        f"maturin=={locked['maturin']}"
     ]
-    names = {re.split(r"[<>=!~\[ ;]", req, maxsplit=1)[0].lower() for req in wanted}
-    text = (root / "requirements" / "dev.txt").read_text()
-    entries = text.split("\n    # via")
-    pinned = {m.group(1) for line in text.splitlines() if (m := LOCK_LINE.match(line))}
-    assert names <= pinned, names - pinned
-    for entry in entries[:-1]:
-        assert "--hash=sha256:" in entry.rsplit("==", 1)[-1], entry[-300:]
+
+
+# Every way a session could put a package into its environment, and the ones allowed:
+# the locked sync (tools/nox_sessions/_tools.py) and the offline session's own wheels.
+INSTALL_CALL = re.compile(
+    r"session\.install\(|session\.conda_install\(|\"pip\",\s*\"install\"|"
+    r"\"uv\",\s*\"pip\",\s*\"install\"|\"uv\",\s*\"sync\"|\"uv\",\s*\"tool\"|uvx"
+)
+ALLOWED_INSTALLS = (
+    '"uv", "sync", "--locked"',
+    '"uv", "pip", "install", "--offline", "--no-deps", "--reinstall", *wheels',
+)
+
+
+def unpinned_installs(source: str) -> list[str]:
+    """The install calls in `source` that do not install from uv.lock."""
+    return [
+        line.strip()
+        for line in source.splitlines()
+        if INSTALL_CALL.search(line) and not any(ok in line for ok in ALLOWED_INSTALLS)
+    ]
+
+
+def test_no_session_installs_anything_outside_the_lock(render: RenderFn) -> None:
+    root = render(targets=["cpu", "gpu", "wasm", "embedded"], vendor=True).path
+    sources = [root / "noxfile.py", *sorted((root / "tools/nox_sessions").glob("*.py"))]
+    assert len(sources) >= 7
+    for source in sources:
+        assert unpinned_installs(source.read_text()) == [], source.name
+    # The check itself catches the installs the sessions used to make.
+    for planted in (
+        '    session.install("maturin", "ziglang")',
+        '    session.run("pip", "install", "maturin")',
+        '    session.run_install("uv", "pip", "install", "ruff")',
+    ):
+        assert unpinned_installs(planted) == [planted.strip()]
+    # And every session that installs does it through install_locked with a group.
+    assert "--locked" in (root / "tools/nox_sessions/_tools.py").read_text()
 
 
 def test_toolchain_is_pinned_with_the_components_sessions_need(render: RenderFn) -> None:
@@ -123,7 +168,12 @@ def test_ci_audits_with_actions_pinned_by_sha(render: RenderFn, vendor: bool) ->
         assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), (action, comment)
     ci = yaml.safe_load(text)
     steps = [step.get("run", "") for step in ci["jobs"]["audit"]["steps"]]
-    assert "pipx run nox -s audit" in steps
+    # nox itself comes from the lock, started by the lock's uv.
+    uv = next(
+        p["version"] for p in tomllib.loads(SEED_LOCK.read_text())["package"] if p["name"] == "uv"
+    )
+    assert f"pipx run --spec uv=={uv} uv run --locked --only-group tasks nox -s audit" in steps
+    assert not any("pipx run nox" in step for step in steps)
     assert any("cargo install --locked cargo-deny@" in step for step in steps)
     assert any("nox -s vendor" in step for step in steps) is vendor
     assert "audit" in ci["jobs"]["all-green"]["needs"]

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 from rustml._check._repo import Repo
 from rustml._check._rule import Finding, rule
@@ -187,14 +192,88 @@ def _vendored(repo: Repo) -> Iterator[Finding]:
         )
 
 
-@rule("RM206", "python-lock", "requirements/dev.txt pins the dev tools with hashes")
+@rule("RM206", "python-lock", "uv.lock is committed and in line with pyproject.toml")
 def _python_lock(repo: Repo) -> Iterator[Finding]:
-    rel = "requirements/dev.txt"
+    rel = "uv.lock"
+    if repo.exists("requirements/dev.txt") and not repo.exists(rel):
+        yield Finding("RM206", "missing: the project predates uv.lock (rustml update)", rel)
+        return
+    lock = repo.toml(rel)
+    if lock is None:
+        why = repo.toml_error(rel) or "missing: sessions cannot install from a lock (uv lock)"
+        yield Finding("RM206", why, rel)
+        return
+    pyproject = repo.toml("pyproject.toml")
+    if pyproject is None:
+        return
+    stale = sorted(_requirements(pyproject) ^ _locked_requirements(lock))
+    if stale:
+        listed = ", ".join(f"{group}: {name}{spec}" for group, name, spec in stale[:_SHOWN])
+        more = f" and {len(stale) - _SHOWN} more" if len(stale) > _SHOWN else ""
+        yield Finding("RM206", f"out of date with pyproject.toml ({listed}{more}; uv lock)", rel)
+
+
+_SHOWN = 3  # stale requirements named in the finding
+_Requirement = tuple[str, str, str]  # (group or "project", normalised name, specifier)
+
+
+def _requirements(pyproject: dict[str, Any]) -> set[_Requirement]:
+    """What pyproject.toml asks for: dependencies, extras and dependency groups."""
+    project = pyproject.get("project", {})
+    found = {("project", *_parse(r)) for r in project.get("dependencies", [])}
+    for extra in project.get("optional-dependencies", {}).values():
+        found |= {("project", *_parse(r)) for r in extra}
+    groups = pyproject.get("dependency-groups", {})
+
+    def members(name: str, seen: frozenset[str]) -> set[tuple[str, str]]:
+        out: set[tuple[str, str]] = set()
+        for item in groups.get(name, []):
+            if isinstance(item, dict) and item.get("include-group") not in seen:
+                out |= members(str(item["include-group"]), seen | {name})
+            elif isinstance(item, str):
+                out.add(_parse(item))
+        return out
+
+    for group in groups:
+        found |= {(group, *req) for req in members(group, frozenset({group}))}
+    return found
+
+
+def _locked_requirements(lock: dict[str, Any]) -> set[_Requirement]:
+    """What uv.lock was resolved for: its root package's recorded requirements."""
+    roots = [p for p in lock.get("package", []) if p.get("source") == {"editable": "."}]
+    if not roots:
+        return set()
+    metadata = roots[0].get("metadata", {})
+    found = {("project", *_spec(r)) for r in metadata.get("requires-dist", [])}
+    for group, reqs in metadata.get("requires-dev", {}).items():
+        found |= {(group, *_spec(r)) for r in reqs}
+    return found
+
+
+def _parse(text: str) -> tuple[str, str]:
+    try:
+        req = Requirement(text)
+    except InvalidRequirement:
+        return (text, "")
+    return (canonicalize_name(req.name), str(SpecifierSet(str(req.specifier))))
+
+
+def _spec(entry: dict[str, Any]) -> tuple[str, str]:
+    spec = SpecifierSet(str(entry.get("specifier", "")))
+    return (canonicalize_name(str(entry.get("name", ""))), str(spec))
+
+
+@rule("RM207", "pre-commit", ".pre-commit-config.yaml runs the project's checks on commit")
+def _pre_commit(repo: Repo) -> Iterator[Finding]:
+    rel = ".pre-commit-config.yaml"
     text = repo.text(rel)
     if text is None:
-        yield Finding("RM206", "missing: sessions install unpinned tools", rel)
-    elif "--hash=sha256:" not in text:
-        yield Finding("RM206", "no hashes (nox -s lock)", rel)
+        yield Finding("RM207", "missing: formatting and lint problems reach commits", rel)
+        return
+    missing = [hook for hook in ("ruff-check", "rustfmt", "clippy") if f"id: {hook}" not in text]
+    if missing:
+        yield Finding("RM207", f"has no {', '.join(missing)} hook", rel)
 
 
 # The other families register themselves on import; RULES then holds every rule.
