@@ -27,6 +27,7 @@ import pytest
 import rustml
 from rustml._json import SCHEMAS
 from rustml._targets import load_targets
+from rustml._uvlock import uv_binary
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -242,7 +243,8 @@ CASES: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class Project:
-    """A generated project with its own virtualenv (its package installed with [test])."""
+    """A generated project with its own virtualenv (the package and the test and lint
+    groups, from its uv.lock)."""
 
     result: rustml.NewResult
     python: Path
@@ -282,6 +284,16 @@ class Project:
 _PROJECTS: dict[str, Project] = {}
 
 
+def locked_sync(venv: Path, *groups: str) -> list[str]:
+    """The project's own install: ``uv sync --locked`` of `groups` into `venv`, the
+    package built from its sources (not editable: the extension lands in the venv)."""
+    uv = uv_binary()
+    assert uv is not None, "uv is a dependency of rustml"
+    chosen = [f"--group={group}" for group in groups]
+    return [uv, "sync", "--locked", "--no-default-groups", *chosen, "--no-editable",
+            "--quiet", f"--python={venv / 'bin' / 'python'}"]  # fmt: skip
+
+
 def make_project(name: str, tmp_root: Path) -> Project:
     """Render, set up a venv and install CASES[name] once per test process."""
     if name in _PROJECTS:
@@ -296,8 +308,9 @@ def make_project(name: str, tmp_root: Path) -> Project:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env["UV_PROJECT_ENVIRONMENT"] = str(venv)
     proj = Project(result=result, python=python, env=env)
-    proj.run(python, "-m", "pip", "install", "--quiet", ".[test]", "ruff")
+    proj.run(*locked_sync(venv, "test", "lint"))
     _PROJECTS[name] = proj
     return proj
 

@@ -26,6 +26,7 @@ from .helpers import (
     clean_env,
     generate_committed,
     git,
+    locked_sync,
     make_user_edits,
     target_env,
 )
@@ -119,7 +120,7 @@ def build_and_test(project: Path, env: dict[str, str]) -> None:
     run(["cargo", "test", "--workspace", "--locked"], project, env)
     venv = project / ".venv"
     run([sys.executable, "-m", "venv", venv], project, env)
-    run([venv / "bin/python", "-m", "pip", "install", "-q", ".[test]"], project, env)
+    run(locked_sync(venv, "test"), project, {**env, "UV_PROJECT_ENVIRONMENT": str(venv)})
     out = run([venv / "bin/python", "-m", "pytest", "-q"], project, env)
     assert re.search(r"\d+ passed", out), out[-2000:]
 

@@ -106,10 +106,11 @@ def nox_python(python_min: str) -> str:
         return sys.executable
     venv = CACHE / f"nox-py{python_min}"
     python = venv / "bin" / "python"
-    if not python.exists():
+    # The sessions use nox's uv backend: nox[uv] brings uv (a venv from before lacks it).
+    if not (venv / "bin" / "uv").exists():
         base = find_python(python_min)
-        subprocess.run([base, "-m", "venv", str(venv)], check=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", "nox"], check=True)
+        subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "nox[uv]"], check=True)
     return str(python)
 
 
