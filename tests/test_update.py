@@ -264,3 +264,10 @@ def test_a_project_from_each_release_updates_keeping_every_edit(
     answers = (path / ".copier-answers.yml").read_text()
     assert f"_commit: v{rustml.__version__}" in answers
     assert not list(path.rglob("*.rej"))
+    # The Python lock moved to uv: requirements/dev.txt is gone (the owners never edited
+    # it), uv.lock is resolved for the merged pyproject.toml (rustml check's RM206).
+    assert not (path / "requirements" / "dev.txt").exists()
+    assert report["lockfile"] == {"refreshed": True, "reason": ""}
+    checked = rustml_cli("check", str(path))
+    assert "RM206" not in checked.stdout, checked.stdout
+    assert "RM207" not in checked.stdout, checked.stdout
