@@ -174,7 +174,7 @@ def test_fleet_check_reports_exactly_the_planted_findings(fleet_report: dict) ->
     assert by_repo["clean"]["status"] == "clean"
     assert by_repo["clean"]["preset"] == "acme-ml"
     assert fleet_report["summary"] == {
-        "repos": 13, "clean": 4, "with_findings": 9, "errors": 0, "findings": 11,
+        "repos": 13, "clean": 4, "with_findings": 9, "errors": 0, "findings": 13,
     }  # fmt: skip
 
 
@@ -227,10 +227,10 @@ def test_ignore_in_pyproject(outside_tmp: Path) -> None:
     project = outside_tmp / "own"
     rustml.new(project, lockfile=False)
     with (project / "pyproject.toml").open("a") as handle:
-        handle.write('\n[tool.rustml.check]\nignore = ["RM202", "RM107"]\n')
+        handle.write('\n[tool.rustml.check]\nignore = ["RM202", "RM206", "RM107"]\n')
     done = rustml_cli("check", str(project), "--format", "json")
     findings = json.loads(done.stdout)["repos"][0]["findings"]
-    # The pyproject edit is drift; the missing lockfile and git are ignored by config.
+    # The pyproject edit is drift; the missing lockfiles and git are ignored by config.
     assert [(f["id"], f["path"]) for f in findings] == [("RM103", "pyproject.toml")]
 
 

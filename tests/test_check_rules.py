@@ -1,8 +1,10 @@
 """Each rule the fleet test does not plant, planted alone on a copy of one project.
 
-The project is generated without a lockfile and outside git, so its baseline findings are
-RM107 and RM202; every case must add exactly its own findings to that baseline (and drift,
-RM103, for a file it edits: a rule's finding never hides the edit).
+The project is generated without resolving its lockfiles and outside git, so its baseline
+findings are RM107 and RM202; its uv.lock is the template's seed lock, which was resolved for
+exactly a default render's pyproject.toml (test_supply_chain holds that), so RM206 stays
+quiet until a case makes it stale. Every case must add exactly its own findings to that
+baseline (and drift, RM103, for a file it edits: a rule's finding never hides the edit).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import pytest
 import rustml
 from rustml._check import check_repo
 from rustml._preset import parse_preset
-from rustml._template import load_template
+from rustml._template import load_template, template_root
+from rustml._uvlock import SEED
 
 from .helpers import outside_tmpdir
 
@@ -30,6 +33,8 @@ def generated() -> Iterator[Path]:
     for root in outside_tmpdir("rustml-rules-"):
         rustml.new(root / "proj", lockfile=False)
         rustml.new(root / "vendored", data={"vendor": True}, lockfile=False)
+        for name in ("proj", "vendored"):  # offline: the seed instead of `uv lock`
+            shutil.copyfile(template_root() / SEED, root / name / "uv.lock")
         yield root
 
 
@@ -109,7 +114,8 @@ def test_rule_finds_exactly_its_deviation(generated: Path, tmp_path: Path, rule:
     mutate, policy, expected = CASES[rule]
     project = tmp_path / "proj"
     shutil.copytree(generated / "proj", project)
-    assert check_repo(project).findings  # the baseline: no git, no lockfile
+    baseline = {(f.rule, f.path) for f in check_repo(project).findings}
+    assert baseline == BASELINE  # no git, no Cargo.lock; the seed uv.lock is current
     if mutate:
         mutate(project)
     org = parse_preset(policy, "org.toml", load_template()) if policy else None
