@@ -67,8 +67,16 @@ def test_uv_sync_and_pytest_then_a_rust_edit_rebuilds_the_extension(project: Pat
     sys.stdout.write(f"uv sync --locked: {time.perf_counter() - started:.1f} s\n")
     out = run(project, uv(), "run", "--locked", "pytest", "-q", "-p", "no:cacheprovider")
     assert re.search(r"\d+ passed", out), out[-2000:]
-    probe = f"import {NAME}._core as c; print(getattr(c, 'REBUILT', 'absent'))"
-    assert run(project, uv(), "run", "--locked", "python", "-c", probe).split()[-1] == "absent"
+    # uv reports its own steps on stderr (`Uninstalled 1 package in 0.56ms`): read the mark.
+    probe = f"import {NAME}._core as c; print('REBUILT=' + str(getattr(c, 'REBUILT', 'absent')))"
+
+    def rebuilt() -> str:
+        out = run(project, uv(), "run", "--locked", "python", "-c", probe)
+        found = re.search(r"^REBUILT=(\S+)$", out, flags=re.MULTILINE)
+        assert found, out[-2000:]
+        return found[1]
+
+    assert rebuilt() == "absent"
     lib = project / "crates" / f"{NAME}-py" / "src" / "lib.rs"
     version_line = 'm.add("__version__", env!("CARGO_PKG_VERSION"))?;'
     text = lib.read_text()
@@ -76,7 +84,7 @@ def test_uv_sync_and_pytest_then_a_rust_edit_rebuilds_the_extension(project: Pat
     lib.write_text(text.replace(version_line, f'{version_line}\n        m.add("REBUILT", 42)?;'))
     try:
         # uv.lock's cache-keys cover the Rust sources: no `uv sync --reinstall` needed.
-        assert run(project, uv(), "run", "--locked", "python", "-c", probe).split()[-1] == "42"
+        assert rebuilt() == "42"
     finally:
         restore(project)
 

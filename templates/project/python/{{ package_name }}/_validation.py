@@ -226,7 +226,7 @@ def check_seeds(random_state: object, count: int) -> list[int]:
     elif isinstance(random_state, np.random.RandomState):
         # Draw through the legacy stream so a shared RandomState advances as in sklearn.
         generator = np.random.default_rng(random_state.randint(0, 2**31 - 1, size=4))
-    elif isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+    elif not isinstance(random_state, bool) and isinstance(random_state, numbers.Integral):
         seed = int(random_state)
         if seed < 0 or seed > 2**32 - 1:
             msg = f"random_state must be in [0, 2**32 - 1], got {seed}"
