@@ -34,7 +34,12 @@ TOOL_FIELDS = ("label", "have", "install", "hint")
 
 def assignments(targets: dict[str, Any], pins: dict[str, Any]) -> list[str]:
     """The bash assignments for ``targets`` (targets.yml) and ``pins`` (pins.yml)."""
-    versions = {f"pin_{name}": str(version) for name, version in pins.items()}
+    # Scalar pins only: `actions` (the workflows' SHA pins) is nothing to install here.
+    versions = {
+        f"pin_{name}": str(version)
+        for name, version in pins.items()
+        if not isinstance(version, (dict, list))
+    }
     lines = [f"{name}={shlex.quote(version)}" for name, version in versions.items()]
 
     def array(name: str, values: list[str]) -> str:

@@ -95,6 +95,15 @@ CASES = {
         {("RM402", ".github/workflows/ci.yml"), ("RM103", ".github/workflows/ci.yml")},
     ),
     "RM403": (None, preset('required-sessions = ["test", "bench-gpu"]'), {("RM403", None)}),
+    "RM404": (
+        edit(
+            ".github/workflows/release.yml",
+            r"uses: (pypa/gh-action-pypi-publish@\S+ # \S+)",
+            "uses: \\1\n        with:\n          password: ${{ secrets.PYPI_TOKEN }}",
+        ),
+        None,
+        {("RM404", ".github/workflows/release.yml"), ("RM103", ".github/workflows/release.yml")},
+    ),
     "RM501": (None, preset('required-targets = ["cpu", "gpu"]'), {("RM501", None)}),
     "RM502": (
         delete("tools/nox_sessions/cross.py"),
@@ -122,6 +131,15 @@ def test_rule_finds_exactly_its_deviation(generated: Path, tmp_path: Path, rule:
     report = check_repo(project, preset=org)
     got = {(f.rule, f.path) for f in report.findings}
     assert got == BASELINE | expected, [f"{f.rule} {f.path}: {f.message}" for f in report.findings]
+
+
+def test_release_workflow_deleted(generated: Path, tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    shutil.copytree(generated / "proj", project)
+    (project / ".github" / "workflows" / "release.yml").unlink()
+    findings = {(f.rule, f.path): f.message for f in check_repo(project).findings}
+    assert set(findings) == BASELINE | {("RM404", ".github/workflows/release.yml")}
+    assert "rustml update adds it" in findings["RM404", ".github/workflows/release.yml"]
 
 
 def test_vendoring_without_vendor_dir(generated: Path) -> None:

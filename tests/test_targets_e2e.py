@@ -95,6 +95,29 @@ def test_gpu_without_driver_raises_the_documented_exception(project: Project) ->
     assert out.startswith("GpuUnavailableError:"), out
 
 
+def test_wheels_session_builds_and_checks_the_linux_release_wheels(project: Project) -> None:
+    """The release matrix's Linux part, here, quick: the host's abi3 and cp314t wheels and
+    the aarch64 musllinux one, each audited; the sdist built into a wheel offline; the
+    tests against the host's wheel with the lowest Python found (`nox -s wheels` alone
+    builds all four Linux platforms twice and tests with every Python)."""
+    argv = [sys.executable, "-m", "nox", "-s", "wheels", "--", "--quick"]
+    proc = project.run(*argv, env=target_env(), timeout=3000)
+    out = proc.stdout + proc.stderr
+    for policy, machine in (("manylinux_2_17_x86_64", 62), ("musllinux_1_2_aarch64", 183)):
+        assert re.search(
+            rf"cp310-abi3-\S*{policy}\.whl: \d+ KiB; \S+abi3\.so: ELF64 e_machine {machine};"
+            rf" auditwheel: {policy}, no external libraries",
+            out,
+        ), (policy, out[-3000:])
+    assert re.search(r"cp314-cp314t-\S+x86_64\.whl: \d+ KiB; \S+cpython-314t-", out), out[-3000:]
+    assert re.search(r"sdist -> \S+\.whl, built offline", out), out[-3000:]
+    assert re.search(r"Python 3\.\d+ \(.+\): \S+\.whl: \d+ passed", out), out[-3000:]
+    # The release workflow's smoke test, on the host's wheel.
+    dist = project.root / "dist" / "wheels" / "x86_64-unknown-linux-gnu" / "abi3"
+    smoke = project.run(sys.executable, "tools/smoke.py", str(dist), timeout=900)
+    assert "fit/predict ok, extension _core.abi3.so" in smoke.stdout, smoke.stdout
+
+
 @pytest.mark.parametrize(
     ("session", "hide", "env", "install"),
     [

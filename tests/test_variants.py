@@ -26,7 +26,7 @@ def test_every_choice_value_is_covered() -> None:
         for key, value in variant.options.items():
             seen.setdefault(key, set()).add(str(value))
     assert seen["license"] == {"Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "Proprietary"}
-    assert seen["python_min"] == {"3.11", "3.12", "3.13"}
+    assert seen["python_min"] == {"3.11", "3.12", "3.13", "3.14"}
     assert seen["ci"] == {"none"}
     assert seen["vendor"] == {"True"}
 

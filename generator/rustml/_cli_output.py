@@ -55,10 +55,13 @@ def print_new(result: NewResult) -> None:
     elif not result.lockfile.attempted:
         out.print(f"  {what}: not generated (--no-lock); run `{fix}` in the project")
     else:
+        reason, needs = result.lockfile.reason, "crates.io is reachable"
+        if reason.startswith("uv.lock: "):  # Cargo.lock (and vendor/) did resolve
+            what, fix, reason = "uv.lock", "uv lock", reason.removeprefix("uv.lock: ")
+            needs = "PyPI is reachable and a Python the project supports is installed"
         err.print(
             f"[yellow]warning:[/yellow] {what} not generated "
-            f"({escape(result.lockfile.reason)}); run `{fix}` in the project "
-            "when crates.io is reachable",
+            f"({escape(reason)}); run `{fix}` in the project when {needs}",
         )
     if result.preset:
         out.print(f"  org preset: {escape(result.preset)} (recorded in .rustml-preset.toml)")

@@ -17,7 +17,7 @@ import yaml
 
 from rustml._template import template_root
 
-__all__ = ["Target", "load_pins", "load_targets"]
+__all__ = ["Target", "load_action_pins", "load_pins", "load_targets"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,18 @@ def load_targets(root: Path | None = None) -> dict[str, Target]:
 @cache
 def load_pins(root: Path | None = None) -> dict[str, str]:
     """The tool versions of the template at ``root`` (``pins.yml``): tool -> version."""
+    raw = _pins_file(root)
+    return {str(k): str(v) for k, v in raw.items() if not isinstance(v, (dict, list))}
+
+
+@cache
+def load_action_pins(root: Path | None = None) -> dict[str, tuple[str, str]]:
+    """The generated workflows' actions (``pins.yml``'s ``actions``): name -> (sha, tag)."""
+    actions = _pins_file(root).get("actions") or {}
+    return {str(name): (str(pin["sha"]), str(pin["tag"])) for name, pin in actions.items()}
+
+
+def _pins_file(root: Path | None) -> dict[str, Any]:
     path = (root or template_root()) / "pins.yml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in raw.items()}
+    return dict(raw)

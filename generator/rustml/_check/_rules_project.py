@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import tomlkit
+import yaml
 
 from rustml._check._repo import ANSWERS_FILE, Repo
 from rustml._check._rule import Finding, rule
@@ -172,6 +173,58 @@ def _sessions(repo: Repo) -> set[str]:
             named = re.search(r"name=\"([^\"]+)\"", match["args"] or "")
             names.add(named[1] if named else match["fn"])
     return names
+
+
+@rule(
+    "RM404",
+    "release-workflow",
+    "The release workflow exists and publishes with PyPI trusted publishing",
+)
+def _release_workflow(repo: Repo) -> Iterator[Finding]:
+    if repo.answers.get("ci") != "github":
+        return
+    text = repo.text(_RELEASE)
+    if text is None:
+        yield Finding("RM404", "missing though ci is github (rustml update adds it)", _RELEASE)
+        return
+    try:
+        workflow = yaml.safe_load(text)
+    except yaml.YAMLError:
+        yield Finding("RM404", "is not valid YAML", _RELEASE)
+        return
+    jobs = workflow.get("jobs") if isinstance(workflow, dict) else None
+    publishing = {
+        name: job
+        for name, job in (jobs or {}).items()
+        if isinstance(job, dict) and _PUBLISH.search(yaml.safe_dump(job.get("steps") or []))
+    }
+    if not publishing:
+        yield Finding("RM404", "no job publishes to PyPI", _RELEASE)
+    for name, job in publishing.items():
+        token = _TOKEN.search(yaml.safe_dump(job))
+        if token:
+            yield Finding(
+                "RM404",
+                f"job {name!r} publishes with a long-lived token ({token[0]}): use trusted "
+                "publishing",
+                _RELEASE,
+            )
+        if (job.get("permissions") or {}).get("id-token") != "write":
+            yield Finding(
+                "RM404", f"job {name!r} lacks `id-token: write` (trusted publishing)", _RELEASE
+            )
+
+
+_RELEASE = ".github/workflows/release.yml"
+#: A step that uploads to PyPI: the PyPA action, or a command that uploads.
+_PUBLISH = re.compile(
+    r"pypa/gh-action-pypi-publish|\buv publish\b|\btwine upload\b|\bmaturin (?:publish|upload)\b"
+)
+#: What a long-lived credential looks like in a publishing job.
+_TOKEN = re.compile(
+    r"\bpassword:|\$\{\{\s*secrets\.\w+|(?:TWINE_PASSWORD|UV_PUBLISH_TOKEN|"
+    r"UV_PUBLISH_PASSWORD|MATURIN_PYPI_TOKEN|MATURIN_PASSWORD)\b"
+)
 
 
 # -- RM5xx targets -----------------------------------------------------------------
