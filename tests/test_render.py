@@ -225,6 +225,14 @@ def test_each_target_adds_its_own_files(render: RenderFn) -> None:
         "tools/nox_sessions/embedded.py",
         "tools/nox_sessions/cross.py",
         "crates/demo-core/examples/cluster.rs",
+        "crates/demo-serve/src/batch.rs",
+        "crates/demo-serve/tests/api.rs",
+        "tools/nox_sessions/serve.py",
+        "tools/serve_check.py",
+        "tools/serve_baseline.py",
+        "docs/serving.md",
+        "embedded/model.safetensors",
+        "embedded/queries.f32",
     ]
     for rel in expected:
         assert (root / rel).is_file(), rel

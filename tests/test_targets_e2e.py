@@ -11,6 +11,7 @@ RUSTML_BUILD_STD=1 with RUSTUP_TOOLCHAIN=debian-web, which .ci/install sets up.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -35,6 +36,20 @@ class TestProject(ProjectChecks):
     """The checks every generated project passes, on the all-targets project."""
 
 
+#: Where the target sessions find the one model every target must run unchanged.
+FIXTURE_ENV = "MY_PROJ_2_MODEL_FIXTURE"
+
+
+@pytest.fixture(scope="module")
+def saved_model(project: Project) -> dict[str, str]:
+    """One model fitted and saved by the package (tools/model_fixture.py), with Python's
+    labels for its query set: every target session below runs this very file."""
+    out = project.root / "target" / "shared-model"
+    project.run(project.python, "tools/model_fixture.py", str(out))
+    assert (out / "model.safetensors").is_file()
+    return {FIXTURE_ENV: str(out)}
+
+
 def nox(project: Project, session: str, env: dict[str, str] | None = None) -> str:
     """Runs `nox -s session` in the project; returns its output (it must pass)."""
     proc = project.run(sys.executable, "-m", "nox", "-s", session, env=env, timeout=1800)
@@ -48,10 +63,11 @@ def nox_fails(project: Project, session: str, env: dict[str, str]) -> str:
     return out
 
 
-def test_embedded_firmware_runs_in_qemu(project: Project) -> None:
-    out = nox(project, "embedded", target_env())
+def test_embedded_firmware_runs_in_qemu(project: Project, saved_model: dict[str, str]) -> None:
+    out = nox(project, "embedded", {**target_env(), **saved_model})
     assert "thumbv7em-none-eabihf: output identical to the host's" in out
     assert re.search(r"^\.text\s+\d+", out, flags=re.MULTILINE), out[-2000:]
+    assert "48 labels of the saved model identical to Python's" in out, out[-3000:]
 
 
 def test_cross_aarch64_runs_under_qemu_user(project: Project) -> None:
@@ -62,23 +78,43 @@ def test_cross_aarch64_runs_under_qemu_user(project: Project) -> None:
     assert "manylinux_2_17_aarch64" in out
 
 
-def test_wasm_runs_in_node_and_chromium(project: Project) -> None:
-    out = nox(project, "wasm", target_env())
+def test_wasm_runs_in_node_and_chromium(project: Project, saved_model: dict[str, str]) -> None:
+    out = nox(project, "wasm", {**target_env(), **saved_model})
     assert re.search(r"my_proj_2_wasm_bg\.wasm: \d+ bytes, \d+ gzipped", out)
-    assert "# pass 5" in out
+    assert "# pass 8" in out
     assert "# fail 0" in out
+    # The page (headless Chromium) and Node.js ran the model saved in Python.
+    assert "48 points labelled by the saved model == Python" in out, out[-3000:]
     png = Path(project.root / "target" / "wasm" / "demo.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_gpu_shaders_run_on_vulkan(project: Project) -> None:
-    out = nox(project, "gpu")
+def test_gpu_shaders_run_on_vulkan(project: Project, saved_model: dict[str, str]) -> None:
+    out = nox(project, "gpu", saved_model)
     assert re.search(r"wgpu adapter: .+\(Vulkan", out), out[-3000:]
     assert "label mismatches 0" in out
     # Every device test ran and passed: nothing skipped, failed or deselected on the line.
     summary = re.search(r"=+ (\d+) passed in [\d.]+s( \([\d:]+\))? =+", out)
     assert summary, out[-3000:]
-    assert int(summary.group(1)) >= 10, summary.group(0)
+    # test_a_saved_model_predicts_on_the_gpu_what_python_predicts among them.
+    assert int(summary.group(1)) >= 11, summary.group(0)
+
+
+def test_serve_answers_as_python_under_load_and_signals(
+    project: Project, saved_model: dict[str, str]
+) -> None:
+    """The server: the saved model's labels, wrk against it and against FastAPI (short),
+    SIGHUP and SIGTERM under load. Release builds without LTO: behaviour, not peak speed."""
+    fast = {"CARGO_PROFILE_RELEASE_LTO": "off", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
+    argv = [sys.executable, "-m", "nox", "-s", "serve", "--", "--seconds", "2"]
+    proc = project.run(*argv, env={**saved_model, **fast}, timeout=1800)
+    out = proc.stdout + proc.stderr
+    assert "shared model: 48 labels identical to Python's" in out, out[-3000:]
+    report = json.loads((project.root / "target" / "serve" / "serve.json").read_text())
+    assert report["rust"]["requests_per_s"] > report["fastapi"]["requests_per_s"]
+    assert report["sighup"]["failed"] == 0
+    assert report["sigterm"]["exit_code"] == 0
+    assert report["sigterm"]["failed"] == 0
 
 
 def test_gpu_without_driver_raises_the_documented_exception(project: Project) -> None:

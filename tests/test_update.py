@@ -18,6 +18,8 @@ from rustml._render import render
 from rustml._template import load_template
 
 from .helpers import (
+    USER_CARGO,
+    USER_PYPROJECT,
     USER_RUST,
     generate_committed,
     git,
@@ -181,6 +183,25 @@ def test_changing_an_answer_adds_a_target(project: Path) -> None:
     assert (project / "tools/nox_sessions/embedded.py").is_file()
     assert "- embedded" in (project / ".copier-answers.yml").read_text()
     assert USER_RUST in (project / "crates/proj-core/src/lib.rs").read_text()
+
+
+def test_an_update_adds_the_serve_target(project: Path) -> None:
+    """`rustml update --data 'targets=[cpu, serve]'`: the server crate, its session, its
+    workspace dependencies and its dependency group, the owners' edits kept."""
+    make_user_edits(project)
+    result = rustml_cli("update", str(project), "--data", "targets=[cpu, serve]")
+    assert result.returncode == 0, result.stderr
+    assert (project / "crates/proj-serve/src/http.rs").is_file()
+    assert (project / "tools/nox_sessions/serve.py").is_file()
+    assert (project / "tools/serve_baseline.py").is_file()
+    cargo = (project / "Cargo.toml").read_text()
+    assert "axum = " in cargo
+    assert "proj-serve = " in cargo
+    assert USER_CARGO in cargo
+    pyproject = (project / "pyproject.toml").read_text()
+    assert 'serve = ["fastapi' in pyproject
+    assert USER_PYPROJECT in pyproject
+    assert "  serve:" in (project / ".github/workflows/ci.yml").read_text()
 
 
 def test_bad_answer_change_is_one_line(project: Path) -> None:
