@@ -54,7 +54,8 @@ def _counts(output: str) -> dict[str, int]:
 
 def run_tier(tier: str, workers: str, extra: list[str]) -> tuple[int, float, dict[str, int]]:
     """One pytest run for ``tier``; its exit status, wall seconds and result counts."""
-    cmd = [sys.executable, "-m", "pytest", "-m", tier, "-n", workers, *extra]
+    # The slowest tests are listed: that is where a tier's time goes when it grows.
+    cmd = [sys.executable, "-m", "pytest", "-m", tier, "-n", workers, "--durations=25", *extra]
     env = dict(os.environ)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rustml-unit-path-") as farm:
